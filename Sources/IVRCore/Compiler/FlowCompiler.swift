@@ -1,0 +1,180 @@
+import Foundation
+
+/// Compiles a flow file (and the sub-flows it calls, its prompt catalogs and
+/// data tables) into a `Machine`. Loading happens here; each check is a pass
+/// of its own (`Lowering`, `CyclePass`, `ReachabilityPass`, `VariablePass`)
+/// that adds diagnostics.
+public enum FlowCompiler {
+    public static func compile(path: String, options: CompileOptions = CompileOptions()) -> CompileResult {
+        let compilation = Compilation(options: options)
+        return compilation.run(topPath: path)
+    }
+
+    /// Compiles YAML held in memory as if it were the file at `path`; its
+    /// catalogs and data still come from `options.files`.
+    public static func compile(text: String, path: String, options: CompileOptions = CompileOptions()) -> CompileResult {
+        let compilation = Compilation(options: options)
+        compilation.inlineTop = (compilation.absolute(path), text)
+        return compilation.run(topPath: path)
+    }
+}
+
+/// One flow file of the compilation: the top flow or a sub-flow.
+struct CompilationUnit {
+    var file: FlowFile
+    var absolutePath: String
+    var directory: String
+    var promptDirectory: String
+    var catalogs: [String: PromptCatalog] = [:]
+    var tables: DataTables?
+    /// Index of the unit's first state in the machine.
+    var base: Int
+    var stateIndex: [String: Int] = [:]
+    var traceName: (String) -> String
+}
+
+final class Compilation {
+    let options: CompileOptions
+    let bag = DiagnosticBag()
+    var units: [CompilationUnit] = []
+    var unitByPath: [String: Int] = [:]
+    var sources: [String] = []
+    var inlineTop: (path: String, text: String)?
+    var machineLanguages: [String] = []
+    var states: [Machine.State] = []
+    var prompts: [Machine.Prompt] = []
+    var promptIndex: [String: Int] = [:]
+    var schedules: [Schedule] = []
+    var scheduleIndex: [String: Int] = [:]
+    /// For each sub-flow unit, the call states that call it.
+    var callSites: [Int: [Int]] = [:]
+
+    init(options: CompileOptions) { self.options = options }
+
+    var files: FileSource { options.files }
+
+    func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : (options.workingDirectory as NSString).appendingPathComponent(path)
+        return (full as NSString).standardizingPath
+    }
+
+    /// How diagnostics name a file: relative to the working directory when inside it.
+    func display(_ absolutePath: String) -> String {
+        let base = (options.workingDirectory as NSString).standardizingPath
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+    }
+
+    func run(topPath: String) -> CompileResult {
+        let top = loadUnit(path: absolute(topPath), callerMark: nil, callerLanguages: nil)
+        guard let top, let flowFile = units.first?.file else {
+            return CompileResult(machine: nil, tables: DataTables(), diagnostics: bag.diagnostics.normalized(),
+                                 flowName: "", isSubflow: false, languages: [])
+        }
+        machineLanguages = flowFile.languages.map(\.value)
+        for index in units.indices { loadResources(unit: index) }
+        let lowering = Lowering(compilation: self)
+        lowering.run()
+        var machine = Machine(version: "", languages: machineLanguages,
+                              flows: lowering.flows, states: states, prompts: prompts,
+                              schedules: schedules, maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
+        bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites, units: units))
+        bag.add(contentsOf: ReachabilityPass.run(machine: machine, units: units))
+        bag.add(contentsOf: VariablePass(compilation: self).run())
+        var hash = ContentHash()
+        for source in sources { hash.add(source) }
+        machine.version = hash.hex
+        let diagnostics = bag.diagnostics.normalized()
+        return CompileResult(machine: diagnostics.hasErrors ? nil : machine,
+                             tables: units[top].tables ?? DataTables(),
+                             diagnostics: diagnostics,
+                             flowName: flowFile.name?.value ?? "",
+                             isSubflow: flowFile.isSubflow,
+                             languages: machineLanguages)
+    }
+
+    /// Parses a flow file and, recursively, the sub-flows its `call` states
+    /// name. Returns the unit's index (each file is loaded once).
+    @discardableResult
+    func loadUnit(path: String, callerMark: SourceMark?, callerLanguages: [String]?) -> Int? {
+        if let existing = unitByPath[path] {
+            checkLanguages(unit: existing, callerMark: callerMark, callerLanguages: callerLanguages)
+            return existing
+        }
+        let document: YAMLDocument?
+        if let inline = inlineTop, inline.path == path {
+            document = YAMLDocument.parse(text: inline.text, file: display(path), into: bag)
+        } else if let callerMark, !files.fileExists(atPath: path) {
+            bag.error("no such flow file '\(display(path))'", at: callerMark)
+            return nil
+        } else {
+            document = YAMLDocument.load(path: path, displayName: display(path), files: files, into: bag)
+        }
+        guard let document else { return nil }
+        sources.append(document.text)
+        let parser = FlowParser(reader: NodeReader(file: document.file, bag: bag))
+        guard let file = parser.parse(document, path: path) else { return nil }
+        let directory = (path as NSString).deletingLastPathComponent
+        let index = units.count
+        let base = units.reduce(0) { $0 + $1.file.states.count }
+        let isTop = units.isEmpty
+        let flowName = file.name?.value ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var unit = CompilationUnit(file: file, absolutePath: path, directory: directory,
+                                   promptDirectory: promptDirectory(for: file, directory: directory),
+                                   base: base,
+                                   traceName: isTop ? { $0 } : { "\(flowName)/\($0)" })
+        for (offset, state) in file.states.enumerated() where unit.stateIndex[state.name] == nil {
+            unit.stateIndex[state.name] = base + offset
+        }
+        units.append(unit)
+        unitByPath[path] = index
+        checkLanguages(unit: index, callerMark: callerMark, callerLanguages: callerLanguages)
+        for state in file.states {
+            if case .call(let target, _) = state.kind {
+                let subPath = ((directory as NSString).appendingPathComponent(target.value) as NSString).standardizingPath
+                loadUnit(path: subPath, callerMark: target.mark, callerLanguages: file.languages.map(\.value))
+            }
+        }
+        return index
+    }
+
+    func promptDirectory(for file: FlowFile, directory: String) -> String {
+        if let given = options.promptsDirectory { return absolute(given) }
+        if let key = file.prompts {
+            return ((directory as NSString).appendingPathComponent(key.value) as NSString).standardizingPath
+        }
+        return (((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Prompts") as NSString).standardizingPath
+    }
+
+    /// A sub-flow must declare every language of the flow that calls it.
+    func checkLanguages(unit: Int, callerMark: SourceMark?, callerLanguages: [String]?) {
+        guard let callerMark, let callerLanguages else { return }
+        let declared = Set(units[unit].file.languages.map(\.value))
+        let missing = callerLanguages.filter { !declared.contains($0) }
+        if !missing.isEmpty {
+            let name = units[unit].file.name?.value ?? display(units[unit].absolutePath)
+            bag.error("sub-flow '\(name)' does not declare \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the calling flow uses",
+                      at: callerMark)
+        }
+    }
+
+    /// Prompt catalogs and data tables of one unit.
+    func loadResources(unit index: Int) {
+        let unit = units[index]
+        for language in unit.file.languages {
+            if let catalog = PromptCatalog.load(directory: unit.promptDirectory, language: language.value,
+                                                display: display, mark: language.mark, files: files, bag: bag,
+                                                sources: &sources) {
+                units[index].catalogs[language.value] = catalog
+            }
+        }
+        if let data = unit.file.data {
+            let path = ((unit.directory as NSString).appendingPathComponent(data.value) as NSString).standardizingPath
+            if !files.fileExists(atPath: path) {
+                bag.error("no such data file '\(display(path))'", at: data.mark)
+            } else {
+                units[index].tables = DataTables.load(path: path, display: display, files: files, bag: bag, sources: &sources)
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+
+/// Lowers parsed flows into machine states: names to indices, prompt keys to
+/// the prompt table (checking every catalog), schedules and patterns to
+/// compiled values, defaults applied. Reports what does not resolve.
+final class Lowering {
+    let compilation: Compilation
+    var flows: [Machine.FlowInfo] = []
+    private var reportedPrompts = Set<String>()
+
+    init(compilation: Compilation) { self.compilation = compilation }
+
+    var bag: DiagnosticBag { compilation.bag }
+
+    /// Where a transition is written: in a waiting state (where `repeat`
+    /// means something) or not.
+    enum Context {
+        case waiting
+        case notWaiting(String)
+    }
+
+    func run() {
+        for (index, unit) in compilation.units.enumerated() {
+            for state in unit.file.states {
+                compilation.states.append(Machine.State(name: unit.traceName(state.name), flow: index, mark: state.mark,
+                                                        kind: .hangup(outcome: "failed", say: [])))
+            }
+        }
+        for (index, unit) in compilation.units.enumerated() {
+            flows.append(lowerFlow(unit: index, file: unit.file))
+        }
+    }
+
+    func lowerFlow(unit: Int, file: FlowFile) -> Machine.FlowInfo {
+        let info = compilation.units[unit]
+        for schedule in file.hours {
+            if let compiled = schedule.schedule {
+                compilation.scheduleIndex["\(unit)/\(schedule.name.value)"] = compilation.schedules.count
+                compilation.schedules.append(compiled)
+            }
+        }
+        var start = info.base
+        if let name = file.start {
+            if let index = info.stateIndex[name.value] { start = index } else {
+                bag.error("unknown start state '\(name.value)'\(Suggestion.hint(for: name.value, in: file.states.map(\.name)))",
+                          at: name.mark)
+            }
+        }
+        var global = KeyMap<Machine.Transition>()
+        for option in file.global {
+            if let key = DTMFKey(text: option.key.value) {
+                global[key] = transition(option.transition, unit: unit, context: .waiting)
+            }
+        }
+        for (offset, state) in file.states.enumerated() {
+            compilation.states[info.base + offset].kind = lowerState(state, unit: unit, index: info.base + offset)
+        }
+        return Machine.FlowInfo(name: file.name?.value ?? "", file: compilation.display(info.absolutePath),
+                                start: start, global: global, isSubflow: file.isSubflow)
+    }
+
+    // MARK: - States
+
+    func lowerState(_ state: StateDecl, unit: Int, index: Int) -> Machine.Kind {
+        let failed = Machine.Kind.hangup(outcome: "failed", say: [])
+        let context = Context.notWaiting(state.kind.name)
+        switch state.kind {
+        case .invalid:
+            return failed
+        case .say(let keys, let next):
+            return .say(prompts: promptList(keys, unit: unit), next: transition(next, unit: unit, context: context, owner: state))
+        case .menu(let menu):
+            return .menu(Machine.Menu(prompting: prompting(menu.common, unit: unit),
+                                      options: options(menu.options, unit: unit)))
+        case .ask(let ask):
+            return lowerAsk(ask, state: state, unit: unit)
+        case .branch(let cases, let otherwise):
+            let lowered = cases.compactMap { item -> Machine.BranchCase? in
+                guard let condition = condition(item.condition, unit: unit) else { return nil }
+                return Machine.BranchCase(condition: condition, transition: transition(item.transition, unit: unit, context: context))
+            }
+            return .branch(cases: lowered, otherwise: transition(otherwise, unit: unit, context: context, owner: state))
+        case .set(let assignments, let next):
+            return .set(assignments: self.assignments(assignments, unit: unit),
+                        next: transition(next, unit: unit, context: context, owner: state))
+        case .lookup(let lookup):
+            return lowerLookup(lookup, state: state, unit: unit)
+        case .answer(let answer):
+            bag.error("answer states need the knowledge base, which this build does not load yet", at: answer.mark)
+            return failed
+        case .call(let file, let next):
+            let path = ((compilation.units[unit].directory as NSString).appendingPathComponent(file.value) as NSString).standardizingPath
+            guard let target = compilation.unitByPath[path] else { return failed }
+            compilation.callSites[target, default: []].append(index)
+            let start = flowStart(target)
+            return .call(start: start, next: transition(next, unit: unit, context: context, owner: state))
+        case .return:
+            return .return
+        case .transfer(let to, let say, let onFail):
+            return .transfer(target: to.value, say: promptList(say, unit: unit),
+                             onFail: onFail.map { transition($0, unit: unit, context: context) })
+        case .hangup(let outcome, let say):
+            return .hangup(outcome: outcome.value, say: promptList(say, unit: unit))
+        }
+    }
+
+    func flowStart(_ unit: Int) -> Int {
+        let info = compilation.units[unit]
+        return info.file.start.flatMap { info.stateIndex[$0.value] } ?? info.base
+    }
+
+    func lowerAsk(_ ask: AskDecl, state: StateDecl, unit: Int) -> Machine.Kind {
+        var pattern: Pattern?
+        if let source = ask.pattern { pattern = compilePattern(source) }
+        let minDigits = ask.minDigits?.value ?? 1
+        let maxDigits = ask.maxDigits?.value ?? 20
+        let finishOn = ask.finishOn.flatMap { DTMFKey(text: $0.value) } ?? .pound
+        let options = options(ask.options, unit: unit)
+        for option in ask.options where option.key.value.first?.isNumber == true {
+            bag.warning("option '\(option.key.value)' takes the first key of every entry, so no entry can start with \(option.key.value)",
+                        at: option.key.mark)
+        }
+        return .ask(Machine.Ask(prompting: prompting(ask.common, unit: unit),
+                                variable: ask.saveAs?.value ?? "",
+                                minDigits: minDigits, maxDigits: maxDigits, finishOn: finishOn,
+                                pattern: pattern, luhn: ask.check?.value == "luhn",
+                                confirm: ask.confirm.flatMap { prompt($0, unit: unit) },
+                                sensitive: ask.sensitive?.value ?? false,
+                                options: options,
+                                next: transition(ask.next, unit: unit, context: .waiting, owner: state)))
+    }
+
+    func lowerLookup(_ lookup: LookupDecl, state: StateDecl, unit: Int) -> Machine.Kind {
+        let context = Context.notWaiting("lookup")
+        if let table = lookup.table {
+            if let tables = compilation.units[unit].tables {
+                if tables.tables[table.value] == nil {
+                    bag.error("unknown table '\(table.value)'\(Suggestion.hint(for: table.value, in: tables.tables.keys.sorted()))",
+                              at: table.mark)
+                }
+            } else if compilation.units[unit].file.data == nil {
+                bag.warning("the flow has no 'data:' file, so 'ivr run' finds no record in '\(table.value)' (a gateway answers lookups itself)",
+                            at: table.mark)
+            }
+        }
+        return .lookup(Machine.Lookup(table: lookup.table?.value ?? "",
+                                      key: Template(lookup.key?.value ?? ""),
+                                      variable: lookup.saveAs?.value ?? "",
+                                      found: transition(lookup.found, unit: unit, context: context, owner: state),
+                                      notFound: transition(lookup.notFound, unit: unit, context: context, owner: state)))
+    }
+
+    func prompting(_ common: PromptedDecl, unit: Int) -> Machine.Prompting {
+        let defaults = compilation.units[unit].file.defaults
+        let onFailure = common.onFailure ?? defaults.onFailure
+        return Machine.Prompting(
+            prompt: common.prompt.flatMap { prompt($0, unit: unit) },
+            noInput: common.noInput.flatMap { prompt($0, unit: unit) },
+            noMatch: common.noMatch.flatMap { prompt($0, unit: unit) },
+            retries: common.retries?.value ?? defaults.retries?.value ?? 3,
+            timeoutMs: common.timeout?.value ?? defaults.timeout?.value ?? 5000,
+            interDigitTimeoutMs: common.interDigitTimeout?.value ?? defaults.interDigitTimeout?.value ?? 3000,
+            bargeIn: common.bargeIn?.value ?? defaults.bargeIn?.value ?? true,
+            onFailure: onFailure.map { transition($0, unit: unit, context: .waiting) }
+                ?? Machine.Transition(says: [], sets: [], target: .hangup("failed"), mark: compilation.units[unit].file.fileMark))
+    }
+
+    func options(_ list: [OptionDecl], unit: Int) -> KeyMap<Machine.Transition> {
+        var map = KeyMap<Machine.Transition>()
+        for option in list {
+            guard let key = DTMFKey(text: option.key.value) else { continue }
+            map[key] = transition(option.transition, unit: unit, context: .waiting)
+        }
+        return map
+    }
+
+    // MARK: - Transitions
+
+    /// A missing transition (already reported by the parser) ends the call as failed.
+    func transition(_ decl: TransitionDecl?, unit: Int, context: Context, owner: StateDecl) -> Machine.Transition {
+        guard let decl else {
+            return Machine.Transition(says: [], sets: [], target: .hangup("failed"), mark: owner.mark)
+        }
+        return transition(decl, unit: unit, context: context)
+    }
+
+    func transition(_ decl: TransitionDecl, unit: Int, context: Context) -> Machine.Transition {
+        let target: Machine.Target
+        switch decl.target {
+        case .state(let name):
+            if let index = compilation.units[unit].stateIndex[name.value] {
+                target = .state(index)
+            } else {
+                let names = compilation.units[unit].file.states.map(\.name)
+                bag.error("unknown state '\(name.value)'\(Suggestion.hint(for: name.value, in: names + FlowParser.builtInTargets))",
+                          at: name.mark)
+                target = .hangup("failed")
+            }
+        case .repeat(let mark):
+            if case .notWaiting(let kind) = context {
+                bag.error("'repeat' replays the prompt of a state that waits (menu, ask or answer); a \(kind) state does not wait",
+                          at: mark)
+            }
+            target = .repeat
+        case .back:
+            target = .back
+        case .restart:
+            target = .restart
+        case .transfer(let name):
+            target = .transfer(name.value)
+        case .hangup(let outcome):
+            target = .hangup(outcome.value)
+        }
+        return Machine.Transition(says: promptList(decl.say, unit: unit), sets: assignments(decl.set, unit: unit),
+                                  target: target, mark: decl.mark)
+    }
+
+    func assignments(_ list: [AssignmentDecl], unit: Int) -> [Machine.Assignment] {
+        let declared = compilation.units[unit].file.languages.map(\.value)
+        return list.map { item in
+            let template = Template(item.value.value)
+            if item.name.value == "language", template.isPlainText, !declared.contains(item.value.value) {
+                bag.error("language '\(item.value.value)' is not declared by this flow\(Suggestion.hint(for: item.value.value, in: declared)); it declares \(declared.joined(separator: ", "))",
+                          at: item.value.mark)
+            }
+            return Machine.Assignment(name: item.name.value, value: template, mark: item.name.mark)
+        }
+    }
+
+    // MARK: - Conditions
+
+    func condition(_ decl: ConditionDecl, unit: Int) -> Machine.Condition? {
+        switch decl {
+        case .equals(let variable, let value):
+            return .equals(Machine.Variable(variable.value), value.value)
+        case .oneOf(let variable, let values):
+            return .oneOf(Machine.Variable(variable.value), values.map(\.value))
+        case .matches(let variable, let source):
+            return compilePattern(source).map { .matches(Machine.Variable(variable.value), $0) }
+        case .lessThan(let variable, let number):
+            return Numbers.decimal(number.value).map { .lessThan(Machine.Variable(variable.value), $0) }
+        case .greaterThan(let variable, let number):
+            return Numbers.decimal(number.value).map { .greaterThan(Machine.Variable(variable.value), $0) }
+        case .exists(let variable, let expected):
+            return .exists(Machine.Variable(variable.value), expected)
+        case .open(let name):
+            if let index = compilation.scheduleIndex["\(unit)/\(name.value)"] { return .open(index) }
+            let file = compilation.units[unit].file
+            if !file.hours.contains(where: { $0.name.value == name.value }) {
+                bag.error("unknown schedule '\(name.value)'\(Suggestion.hint(for: name.value, in: file.hours.map(\.name.value))): declare it under 'hours:'",
+                          at: name.mark)
+            }
+            return nil
+        case .all(let list):
+            let lowered = list.compactMap { condition($0, unit: unit) }
+            return lowered.count == list.count ? .all(lowered) : nil
+        case .any(let list):
+            let lowered = list.compactMap { condition($0, unit: unit) }
+            return lowered.count == list.count ? .any(lowered) : nil
+        case .not(let inner):
+            return condition(inner, unit: unit).map { .not($0) }
+        }
+    }
+
+    func compilePattern(_ source: Located<String>) -> Pattern? {
+        switch Pattern.compile(source.value) {
+        case .success(let pattern):
+            return pattern
+        case .failure(let error):
+            bag.error("bad regular expression '\(source.value)': \(error.reason)", at: source.mark)
+            return nil
+        }
+    }
+
+    // MARK: - Prompts
+
+    func promptList(_ keys: [Located<String>], unit: Int) -> [Int] {
+        keys.compactMap { prompt($0, unit: unit) }
+    }
+
+    /// The prompt table entry for a key, checked against every catalog of
+    /// the machine's languages (reported once per key and directory).
+    func prompt(_ key: Located<String>, unit: Int) -> Int? {
+        let info = compilation.units[unit]
+        let id = info.promptDirectory + "\u{0}" + key.value
+        if let index = compilation.promptIndex[id] { return index }
+        var texts: [Template] = []
+        var audio: [String?] = []
+        var missing: [PromptCatalog] = []
+        for language in compilation.machineLanguages {
+            guard let catalog = info.catalogs[language] else {
+                texts.append(Template(""))
+                audio.append(nil)
+                continue
+            }
+            if let text = catalog.entries[key.value] {
+                texts.append(Template(text.value))
+                audio.append(catalog.audioPath(for: key.value, files: compilation.files))
+            } else {
+                missing.append(catalog)
+                texts.append(Template(""))
+                audio.append(nil)
+            }
+        }
+        if !missing.isEmpty {
+            let hint = Suggestion.hint(for: key.value, in: missing[0].entries.keys.sorted())
+            let places = missing.map { "\($0.language) (\(compilation.display($0.path)))" }
+            let which = places.count == 1 ? "the \(missing[0].language) catalog (\(compilation.display(missing[0].path)))"
+                                          : "the catalogs " + places.joined(separator: ", ")
+            bag.error("prompt '\(key.value)' is missing from \(which)\(hint)", at: key.mark)
+        }
+        let index = compilation.prompts.count
+        compilation.prompts.append(Machine.Prompt(key: key.value, texts: texts, audio: audio))
+        compilation.promptIndex[id] = index
+        return index
+    }
+}

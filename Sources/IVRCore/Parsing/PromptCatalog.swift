@@ -1,0 +1,64 @@
+import Foundation
+import Yams
+
+/// One language's prompts: `Prompts/<tag>.yaml`, nested mappings flattened
+/// into dotted keys (`main: {menu: ...}` is `main.menu`).
+public struct PromptCatalog {
+    public static let audioExtensions = ["wav", "mp3", "gsm", "sln", "ulaw", "alaw"]
+
+    public var language: String
+    public var path: String
+    public var entries: [String: Located<String>] = [:]
+
+    /// Loads `<directory>/<language>.yaml`; nil (with a diagnostic) when it is
+    /// missing or broken. `mark` is where the flow names the language.
+    public static func load(directory: String, language: String, display: (String) -> String,
+                            mark: SourceMark, files: FileSource, bag: DiagnosticBag,
+                            sources: inout [String]) -> PromptCatalog? {
+        let path = (directory as NSString).appendingPathComponent("\(language).yaml")
+        guard files.fileExists(atPath: path) else {
+            bag.error("no prompt catalog for '\(language)': expected \(display(path))", at: mark)
+            return nil
+        }
+        let local = DiagnosticBag()
+        guard let document = YAMLDocument.load(path: path, displayName: display(path), files: files, into: local) else {
+            bag.add(contentsOf: local.diagnostics)
+            return nil
+        }
+        sources.append(document.text)
+        var catalog = PromptCatalog(language: language, path: path)
+        if let root = document.root {
+            catalog.flatten(root, prefix: "", reader: NodeReader(file: document.file, bag: local))
+        }
+        bag.add(contentsOf: local.diagnostics)
+        return catalog
+    }
+
+    mutating func flatten(_ node: Node, prefix: String, reader: NodeReader) {
+        guard let entries = reader.entries(node, prefix.isEmpty ? "the catalog" : "'\(prefix)'") else { return }
+        for entry in entries {
+            let key = prefix.isEmpty ? entry.key.value : "\(prefix).\(entry.key.value)"
+            switch entry.value {
+            case .mapping:
+                flatten(entry.value, prefix: key, reader: reader)
+            default:
+                if let text = reader.string(entry.value, "the prompt '\(key)'") {
+                    self.entries[key] = text
+                }
+            }
+        }
+    }
+
+    /// The recorded audio for a key, if a file `<dir>/<tag>/<key>.<ext>` exists.
+    public func audioPath(for key: String, files: FileSource) -> String? {
+        let directory = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(language)
+        guard files.fileExists(atPath: directory) else { return nil }
+        for ext in Self.audioExtensions {
+            let candidate = (directory as NSString).appendingPathComponent("\(key).\(ext)")
+            if files.fileExists(atPath: candidate) {
+                return URL(fileURLWithPath: candidate).standardizedFileURL.path
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Yams
+
+/// Reads one named schedule of `hours:`:
+/// `{ timezone: Asia/Shanghai, weekly: { mon-fri: "09:00-18:00" }, closed: [2026-10-01] }`.
+struct ScheduleParser {
+    static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    let reader: NodeReader
+
+    var bag: DiagnosticBag { reader.bag }
+
+    func parse(_ node: Node, name: String) -> Schedule? {
+        let what = "schedule '\(name)'"
+        guard let fields = reader.fields(node, what, allowed: ["timezone", "weekly", "closed"]) else { return nil }
+        var valid = true
+        var zone: TimeZone?
+        if let zoneNode = fields["timezone"], let text = reader.string(zoneNode, "'timezone'") {
+            zone = TimeZone(identifier: text.value)
+            if zone == nil || !text.value.contains("/") && text.value != "UTC" {
+                zone = nil
+                bag.error("unknown time zone '\(text.value)'\(Suggestion.hint(for: text.value, in: TimeZone.knownTimeZoneIdentifiers)): use an IANA name such as Asia/Shanghai",
+                          at: text.mark)
+            }
+        } else if !fields.has("timezone") {
+            bag.error("\(what) needs 'timezone', an IANA name such as Asia/Shanghai", at: fields.mark)
+        }
+        var weekly = Array(repeating: [Schedule.Interval](), count: 7)
+        if let weeklyNode = fields["weekly"], let entries = reader.entries(weeklyNode, "'weekly'") {
+            var assigned = Set<Int>()
+            for entry in entries {
+                guard let dayIndexes = parseDays(entry.key) else { valid = false; continue }
+                for day in dayIndexes where !assigned.insert(day).inserted {
+                    bag.error("'\(Self.days[day])' is given hours twice in \(what)", at: entry.key.mark)
+                    valid = false
+                }
+                guard let text = reader.string(entry.value, "the hours of '\(entry.key.value)'"),
+                      let intervals = parseIntervals(text) else { valid = false; continue }
+                for day in dayIndexes { weekly[day] = intervals }
+            }
+        }
+        var closed = Set<String>()
+        if let closedNode = fields["closed"], let dates = reader.strings(closedNode, "'closed'") {
+            for date in dates {
+                if Self.isDate(date.value) { closed.insert(date.value) } else {
+                    bag.error("bad date '\(date.value)' in 'closed': write YYYY-MM-DD, such as 2026-10-01", at: date.mark)
+                    valid = false
+                }
+            }
+        }
+        guard valid, let zone else { return nil }
+        return Schedule(timeZone: zone, weekly: weekly, closed: closed)
+    }
+
+    /// `mon`, `mon-fri`, `sat,sun`, `mon-wed,fri`.
+    func parseDays(_ key: Located<String>) -> [Int]? {
+        var result: [Int] = []
+        for part in key.value.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let indexes = ends.map { Self.days.firstIndex(of: $0.lowercased()) }
+            guard (1...2).contains(ends.count), let first = indexes[0], let last = indexes[ends.count - 1] else {
+                let bad = ends.first { Self.days.firstIndex(of: $0.lowercased()) == nil } ?? String(part)
+                bag.error("unknown day '\(bad)'\(Suggestion.hint(for: bad, in: Self.days)): days are mon, tue, wed, thu, fri, sat, sun, ranges such as mon-fri, or lists such as sat,sun",
+                          at: key.mark)
+                return nil
+            }
+            guard first <= last else {
+                bag.error("the day range '\(part)' wraps past sunday: write it as two ranges, such as 'fri-sun,mon'", at: key.mark)
+                return nil
+            }
+            result.append(contentsOf: first...last)
+        }
+        return result
+    }
+
+    /// `09:00-12:00,13:00-18:00`; `24:00` is allowed as an end.
+    func parseIntervals(_ text: Located<String>) -> [Schedule.Interval]? {
+        var result: [Schedule.Interval] = []
+        for part in text.value.split(separator: ",") {
+            let ends = part.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard ends.count == 2, let start = Self.minutes(ends[0]), let end = Self.minutes(ends[1]),
+                  start < 24 * 60 else {
+                bag.error("bad hours '\(part)': write HH:MM-HH:MM, such as 09:00-18:00", at: text.mark)
+                return nil
+            }
+            guard start < end else {
+                bag.error("the interval '\(part)' ends before it starts: an interval cannot cross midnight, write two (such as 22:00-24:00 and 00:00-02:00)",
+                          at: text.mark)
+                return nil
+            }
+            result.append(Schedule.Interval(start: start, end: end))
+        }
+        return result
+    }
+
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let hour = Int(parts[0]), let minute = Int(parts[1]), (0...59).contains(minute) else { return nil }
+        if hour == 24, minute == 0 { return 24 * 60 }
+        return (0...23).contains(hour) ? hour * 60 + minute : nil
+    }
+
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1 else { return false }
+        let lengths = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= lengths[month - 1]
+    }
+}

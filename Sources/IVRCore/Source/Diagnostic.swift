@@ -1,0 +1,39 @@
+/// One error or warning, compiler style: `file:line:column: error: message`.
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Codable {
+        case error
+        case warning
+    }
+
+    public var severity: Severity
+    public var mark: SourceMark
+    public var message: String
+
+    public init(_ severity: Severity, _ message: String, at mark: SourceMark) {
+        self.severity = severity
+        self.message = message
+        self.mark = mark
+    }
+
+    public static func error(_ message: String, at mark: SourceMark) -> Diagnostic {
+        Diagnostic(.error, message, at: mark)
+    }
+
+    public static func warning(_ message: String, at mark: SourceMark) -> Diagnostic {
+        Diagnostic(.warning, message, at: mark)
+    }
+
+    public var description: String { "\(mark): \(severity.rawValue): \(message)" }
+}
+
+extension Array where Element == Diagnostic {
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+
+    /// Sorted by file, line and column, each diagnostic once.
+    public func normalized() -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return filter { seen.insert($0).inserted }.sorted {
+            ($0.mark.file, $0.mark.line, $0.mark.column) < ($1.mark.file, $1.mark.line, $1.mark.column)
+        }
+    }
+}

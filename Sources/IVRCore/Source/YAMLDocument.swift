@@ -1,0 +1,170 @@
+import Foundation
+import Yams
+
+/// A YAML file read through Yams (libyaml), with every failure turned into a
+/// diagnostic at its line and column. Hostile input is bounded here: libyaml
+/// refuses nesting deeper than 1000 levels, and a document whose aliases
+/// expand past `maxNodes` nodes is refused before anything walks it.
+public struct YAMLDocument {
+    public static let maxNodes = 1_000_000
+    public static let maxBytes = 16 * 1024 * 1024
+
+    public let file: String
+    public let root: Node?
+    public let text: String
+
+    /// Reads and parses `path`; `displayName` is how diagnostics name the file.
+    public static func load(path: String, displayName: String? = nil, files: FileSource = DiskFiles(),
+                            into bag: DiagnosticBag) -> YAMLDocument? {
+        let name = displayName ?? path
+        guard let data = files.contents(atPath: path) else {
+            let what = files.fileExists(atPath: path) ? "cannot read" : "no such file"
+            bag.error("\(what) '\(name)'", at: SourceMark(file: name, line: 1, column: 1))
+            return nil
+        }
+        return parse(data: data, file: name, into: bag)
+    }
+
+    public static func parse(data: Data, file: String, into bag: DiagnosticBag) -> YAMLDocument? {
+        guard data.count <= maxBytes else {
+            bag.error("file is too large (\(data.count) bytes; the limit is \(maxBytes))", at: SourceMark(file: file, line: 1, column: 1))
+            return nil
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let offset = firstInvalidUTF8Offset(data)
+            bag.error("file is not UTF-8 text (invalid byte at offset \(offset))", at: markOf(byteOffset: offset, in: data, file: file))
+            return nil
+        }
+        return parse(text: text, file: file, into: bag)
+    }
+
+    public static func parse(text: String, file: String, into bag: DiagnosticBag) -> YAMLDocument? {
+        let root: Node?
+        do {
+            root = try Parser(yaml: text).singleRoot()
+        } catch let error as YamlError {
+            bag.add(diagnostic(for: error, text: text, file: file))
+            return nil
+        } catch {
+            bag.error("cannot parse YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
+            return nil
+        }
+        if let root {
+            var budget = maxNodes
+            if !fits(root, budget: &budget) {
+                bag.error("document expands to more than \(maxNodes) nodes (aliases nested too deeply?)",
+                          at: SourceMark(file: file, line: 1, column: 1))
+                return nil
+            }
+        }
+        return YAMLDocument(file: file, root: root, text: text)
+    }
+
+    /// Counts nodes, aliases expanded, and stops as soon as the budget runs out.
+    private static func fits(_ node: Node, budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .scalar, .alias:
+            return true
+        case .sequence(let sequence):
+            for child in sequence where !fits(child, budget: &budget) { return false }
+            return true
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if !fits(key, budget: &budget) || !fits(value, budget: &budget) { return false }
+            }
+            return true
+        }
+    }
+
+    // MARK: - Errors from libyaml
+
+    static func diagnostic(for error: YamlError, text: String, file: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceMark { SourceMark(file: file, line: max(1, mark.line), column: max(1, mark.column)) }
+        switch error {
+        case let .scanner(context, problem, mark, _),
+             let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context, !context.text.isEmpty { message += " (\(context.text) at line \(context.mark.line))" }
+            return .error(message, at: at(mark))
+        case let .reader(problem, offset, _, _):
+            let data = Data(text.utf8)
+            return .error("invalid YAML: \(problem)", at: markOf(byteOffset: offset ?? 0, in: data, file: file))
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? ""
+            if let second = secondOccurrence(of: key, after: context.mark, in: text) {
+                return .error("duplicate key '\(key)' (first written at line \(context.mark.line))",
+                              at: SourceMark(file: file, line: second.line, column: second.column))
+            }
+            return .error("duplicate key '\(key)'", at: at(context.mark))
+        default:
+            return .error("invalid YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
+        }
+    }
+
+    /// Yams reports a duplicated key at its first occurrence; the author wants
+    /// the second one. In block style it is the next line that starts at the
+    /// same column with the same key, before the mapping's indentation ends.
+    static func secondOccurrence(of key: String, after first: Mark, in text: String) -> (line: Int, column: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.line < lines.count else { return nil }
+        let spellings = [key, "\"\(key)\"", "'\(key)'"]
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(indent)
+            if rest.isEmpty || rest.hasPrefix("#") { continue }
+            if indent + 1 < first.column { return nil }
+            guard indent + 1 == first.column else { continue }
+            for spelling in spellings where rest.hasPrefix(spelling) {
+                let after = rest.dropFirst(spelling.count).drop { $0 == " " }
+                if after.hasPrefix(":") { return (index + 1, first.column) }
+            }
+        }
+        return nil
+    }
+
+    /// Where the first byte that is not valid UTF-8 stands (for the message).
+    static func firstInvalidUTF8Offset(_ data: Data) -> Int {
+        let bytes = [UInt8](data)
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            guard index + length <= bytes.count else { return index }
+            for next in bytes[(index + 1)..<(index + length)] where next & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return bytes.count
+    }
+
+    static func markOf(byteOffset: Int, in data: Data, file: String) -> SourceMark {
+        var line = 1, column = 1
+        for byte in data.prefix(byteOffset) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceMark(file: file, line: line, column: column)
+    }
+}
+
+/// Collects diagnostics as passes produce them.
+public final class DiagnosticBag {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    public func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+    public func add(contentsOf list: [Diagnostic]) { diagnostics.append(contentsOf: list) }
+    public func error(_ message: String, at mark: SourceMark) { add(.error(message, at: mark)) }
+    public func warning(_ message: String, at mark: SourceMark) { add(.warning(message, at: mark)) }
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
