@@ -1,0 +1,41 @@
+/// What the interpreter asks the host to do, in order.
+public enum Action: Sendable, Equatable {
+    case play(Play)
+    case wait(Wait)
+    case lookup(table: String, key: String)
+    case transfer(String)
+    case hangup(String)
+
+    public struct Play: Sendable, Equatable {
+        public var prompt: String
+        public var language: String
+        /// The text with placeholders filled (real values, also sensitive ones).
+        public var text: String
+        /// Absolute path of a recorded file for this prompt, if one exists.
+        public var audio: String?
+        /// Keys pressed during this prompt interrupt it (and are kept).
+        public var bargeIn: Bool
+    }
+
+    /// Collect up to `maxKeys` keys; `finishOn` ends the entry early. The
+    /// host starts `timeoutMs` when the last prompt has finished, and
+    /// `interDigitTimeoutMs` after each key of a multi-key entry.
+    public struct Wait: Sendable, Equatable {
+        public var maxKeys: Int
+        public var finishOn: DTMFKey?
+        public var timeoutMs: Int
+        public var interDigitTimeoutMs: Int
+        public var bargeIn: Bool
+    }
+}
+
+/// What one event produced: the actions for the host and the trace lines.
+public struct Output: Sendable, Equatable {
+    public var actions: [Action] = []
+    public var trace: [TraceEvent] = []
+
+    public init(actions: [Action] = [], trace: [TraceEvent] = []) {
+        self.actions = actions
+        self.trace = trace
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Drives one call on the command line's terms: keys come from `next`
+/// (a script or a terminal), lookups are answered from the flow's data
+/// tables, transfers never fail. Its one switch carries actions out and
+/// decides nothing; the interpreter decides.
+public struct CallRunner {
+    public var machine: Machine
+    public var tables: DataTables
+    public var caller = ""
+    public var called = ""
+    public var language: String?
+    public var time = Date()
+
+    public init(machine: Machine, tables: DataTables) {
+        self.machine = machine
+        self.tables = tables
+    }
+
+    /// Runs the call to its end. `next` gives the caller's next input when
+    /// the interpreter waits (nil: the input ended, a hangup); `trace` sees
+    /// every trace line as it happens. Returns the interpreter at the end.
+    @discardableResult
+    public func run(next: () -> InputToken?, trace: (TraceEvent) -> Void) -> Interpreter {
+        var interpreter = Interpreter(machine: machine)
+        var output = interpreter.start(caller: caller, called: called, language: language, time: time)
+        while true {
+            output.trace.forEach(trace)
+            var answer: [String: String]??
+            for action in output.actions {
+                switch action {
+                case .play, .wait:
+                    break  // the transcript shows prompts and waits; there is no loudspeaker
+                case .lookup(let table, let key):
+                    answer = .some(tables.find(table: table, key: key))
+                case .transfer, .hangup:
+                    break  // the command line never fails a transfer
+                }
+            }
+            if let answer {
+                output = interpreter.lookupResult(answer)
+            } else if interpreter.isWaiting {
+                switch next() {
+                case .key(let key)?: output = interpreter.key(key)
+                case .timeout?: output = interpreter.timeout()
+                case .hangup?, nil: output = interpreter.hangup()
+                }
+            } else {
+                return interpreter
+            }
+        }
+    }
+
+    /// Runs a scripted call and returns its trace.
+    public func run(script: [InputToken]) -> (trace: [TraceEvent], interpreter: Interpreter) {
+        var remaining = script[...]
+        var lines: [TraceEvent] = []
+        let interpreter = run(next: { remaining.popFirst() }, trace: { lines.append($0) })
+        return (lines, interpreter)
+    }
+}

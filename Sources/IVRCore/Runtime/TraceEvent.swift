@@ -1,0 +1,120 @@
+/// One line of a call's trace (SPEC section 8). Sensitive values are
+/// already masked here: a trace never reveals what a caller typed in a
+/// sensitive ask.
+public struct TraceEvent: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case enter
+        case play(prompt: String, language: String, text: String, audio: String?)
+        case wait(maxKeys: Int, finishOn: String?, timeoutMs: Int, interDigitTimeoutMs: Int)
+        case key(String)
+        case timeout
+        case noInput(attempt: Int)
+        case noMatch(attempt: Int, input: String)
+        case set(name: String, value: String)
+        case lookup(table: String, key: String, found: Bool)
+        case answer(article: String)
+        case transfer(target: String)
+        case end(outcome: String, steps: Int)
+    }
+
+    public var state: String
+    public var kind: Kind
+
+    public init(state: String, kind: Kind) {
+        self.state = state
+        self.kind = kind
+    }
+
+    public var event: String {
+        switch kind {
+        case .enter: return "enter"
+        case .play: return "play"
+        case .wait: return "wait"
+        case .key: return "key"
+        case .timeout: return "timeout"
+        case .noInput: return "no_input"
+        case .noMatch: return "no_match"
+        case .set: return "set"
+        case .lookup: return "lookup"
+        case .answer: return "answer"
+        case .transfer: return "transfer"
+        case .end: return "end"
+        }
+    }
+
+    /// One JSON object, fields in the spec's order.
+    public var json: String {
+        var fields: [(String, JSONValue)] = [("event", .string(event)), ("state", .string(state))]
+        switch kind {
+        case .enter, .timeout:
+            break
+        case let .play(prompt, language, text, audio):
+            fields += [("prompt", .string(prompt)), ("language", .string(language)), ("text", .string(text))]
+            if let audio { fields.append(("audio", .string(audio))) }
+        case let .wait(maxKeys, finishOn, timeout, interDigit):
+            fields += [("max_keys", .int(maxKeys)), ("finish_on", finishOn.map(JSONValue.string) ?? .null),
+                       ("timeout_ms", .int(timeout)), ("inter_digit_timeout_ms", .int(interDigit))]
+        case .key(let key):
+            fields.append(("key", .string(key)))
+        case .noInput(let attempt):
+            fields.append(("attempt", .int(attempt)))
+        case let .noMatch(attempt, input):
+            fields += [("attempt", .int(attempt)), ("input", .string(input))]
+        case let .set(name, value):
+            fields += [("name", .string(name)), ("value", .string(value))]
+        case let .lookup(table, key, found):
+            fields += [("table", .string(table)), ("key", .string(key)), ("found", .bool(found))]
+        case .answer(let article):
+            fields.append(("article", .string(article)))
+        case .transfer(let target):
+            fields.append(("target", .string(target)))
+        case let .end(outcome, steps):
+            fields += [("outcome", .string(outcome)), ("steps", .int(steps))]
+        }
+        return JSONValue.object(fields).text
+    }
+}
+
+/// Minimal JSON writing with a fixed field order (JSONEncoder sorts or
+/// shuffles keys, and the trace format fixes them).
+public indirect enum JSONValue: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text == rhs.text }
+
+    public var text: String {
+        switch self {
+        case .string(let value): return Self.quote(value)
+        case .int(let value): return String(value)
+        case .double(let value): return value.isFinite ? String(value) : "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .null: return "null"
+        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
+        case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        }
+    }
+
+    public static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case let c where c.value < 0x20 || c.value == 0x2028 || c.value == 0x2029:
+                let hex = String(c.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

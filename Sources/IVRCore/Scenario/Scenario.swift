@@ -1,0 +1,101 @@
+import Foundation
+import Yams
+
+/// A scenario file (`*.test.yaml`): the flow it tests and its cases.
+public struct ScenarioFile {
+    public struct Expectation {
+        public var prompts: [String]?
+        public var outcome: String?
+        public var transfer: String?
+        public var vars: [(String, String)] = []
+        public var says: [String] = []
+    }
+
+    public struct Case {
+        public var name: String
+        public var mark: SourceMark
+        public var input: String
+        public var inputMark: SourceMark
+        public var settings: Settings
+        public var expect: Expectation
+    }
+
+    /// `at`, `lang`, `caller`, `called`: for the file, overridden per case.
+    public struct Settings {
+        public var at: Located<String>?
+        public var lang: Located<String>?
+        public var caller: String?
+        public var called: String?
+
+        func overridden(by other: Settings) -> Settings {
+            Settings(at: other.at ?? at, lang: other.lang ?? lang, caller: other.caller ?? caller, called: other.called ?? called)
+        }
+    }
+
+    public var path: String
+    public var display: String
+    public var flow: Located<String>
+    public var cases: [Case]
+
+    static let settingKeys = ["at", "lang", "caller", "called"]
+
+    /// Parses a scenario file; nil with diagnostics when it cannot be used.
+    public static func load(path: String, display: String, files: FileSource = DiskFiles(), bag: DiagnosticBag) -> ScenarioFile? {
+        guard let document = YAMLDocument.load(path: path, displayName: display, files: files, into: bag) else { return nil }
+        let reader = NodeReader(file: document.file, bag: bag)
+        guard let root = document.root,
+              let top = reader.fields(root, "the scenario file", allowed: ["flow", "cases"] + settingKeys) else {
+            if document.root == nil { bag.error("the scenario file is empty: it needs 'flow' and 'cases'", at: SourceMark(file: display, line: 1, column: 1)) }
+            return nil
+        }
+        guard let flow = top["flow"].flatMap({ reader.string($0, "'flow'") }) else {
+            if !top.has("flow") { bag.error("missing 'flow': name the flow file this scenario tests", at: top.mark) }
+            return nil
+        }
+        guard let caseNodes = top["cases"].flatMap({ reader.sequence($0, "'cases'") }) else {
+            if !top.has("cases") { bag.error("missing 'cases': list the calls to run", at: top.mark) }
+            return nil
+        }
+        let defaults = settings(top, reader: reader)
+        var cases: [Case] = []
+        for node in caseNodes {
+            guard let fields = reader.fields(node, "a case", allowed: ["name", "input", "expect"] + settingKeys) else { continue }
+            guard let name = fields["name"].flatMap({ reader.string($0, "'name'") }) else {
+                if !fields.has("name") { bag.error("a case needs 'name'", at: fields.mark) }
+                continue
+            }
+            let input = fields["input"].flatMap { reader.string($0, "'input'") } ?? Located("", at: fields.mark)
+            guard let expectNode = fields["expect"] else {
+                bag.error("case '\(name.value)' needs 'expect'", at: name.mark)
+                continue
+            }
+            guard let expect = expectation(expectNode, reader: reader) else { continue }
+            cases.append(Case(name: name.value, mark: name.mark, input: input.value, inputMark: input.mark,
+                              settings: defaults.overridden(by: settings(fields, reader: reader)), expect: expect))
+        }
+        return ScenarioFile(path: path, display: display, flow: flow, cases: cases)
+    }
+
+    static func settings(_ fields: NodeReader.Fields, reader: NodeReader) -> Settings {
+        Settings(at: fields["at"].flatMap { reader.string($0, "'at'") },
+                 lang: fields["lang"].flatMap { reader.string($0, "'lang'") },
+                 caller: fields["caller"].flatMap { reader.string($0, "'caller'")?.value },
+                 called: fields["called"].flatMap { reader.string($0, "'called'")?.value })
+    }
+
+    static func expectation(_ node: Node, reader: NodeReader) -> Expectation? {
+        let keys = ["prompts", "outcome", "transfer", "vars", "says"]
+        guard let fields = reader.fields(node, "'expect'", allowed: keys) else { return nil }
+        var expect = Expectation()
+        expect.prompts = fields["prompts"].flatMap { reader.strings($0, "'prompts'")?.map(\.value) }
+        expect.outcome = fields["outcome"].flatMap { reader.string($0, "'outcome'")?.value }
+        expect.transfer = fields["transfer"].flatMap { reader.string($0, "'transfer'")?.value }
+        expect.says = fields["says"].flatMap { reader.strings($0, "'says'")?.map(\.value) } ?? []
+        if let vars = fields["vars"], let entries = reader.entries(vars, "'vars'") {
+            for entry in entries {
+                if let value = reader.string(entry.value, "'\(entry.key.value)'") { expect.vars.append((entry.key.value, value.value)) }
+            }
+        }
+        return expect
+    }
+}

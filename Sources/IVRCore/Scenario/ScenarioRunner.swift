@@ -1,0 +1,111 @@
+import Foundation
+
+/// Runs scenario files against their flows and compares what happened with
+/// what each case expects.
+public struct ScenarioRunner {
+    public struct Outcome {
+        public var file: String
+        public var name: String
+        public var passed: Bool
+        /// "expected ... / actual ..." lines for a failed case.
+        public var problems: [String]
+    }
+
+    public var options: CompileOptions
+    /// The clock for cases without `at` (the wall clock on the command line).
+    public var now: Date
+
+    public init(options: CompileOptions = CompileOptions(), now: Date = Date()) {
+        self.options = options
+        self.now = now
+    }
+
+    /// Runs every case of a file. A file that cannot be read, or whose flow
+    /// does not compile, counts as one failure carrying the diagnostics.
+    public func run(path: String, display: String) -> [Outcome] {
+        let bag = DiagnosticBag()
+        guard let scenario = ScenarioFile.load(path: path, display: display, files: options.files, bag: bag), !bag.hasErrors else {
+            return [Outcome(file: display, name: "(scenario file)", passed: false,
+                            problems: bag.diagnostics.normalized().map(\.description))]
+        }
+        let flowPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenario.flow.value)
+        let compiled = FlowCompiler.compile(path: flowPath, options: options)
+        guard let machine = compiled.machine else {
+            let problems = compiled.errors.isEmpty ? ["\(scenario.flow.mark): error: the flow does not compile"] : compiled.errors.map(\.description)
+            return [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false, problems: problems)]
+        }
+        if compiled.isSubflow {
+            return [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false,
+                            problems: ["\(scenario.flow.mark): error: '\(scenario.flow.value)' is a sub-flow; test the flow that calls it"])]
+        }
+        return scenario.cases.map { run($0, machine: machine, tables: compiled.tables, file: display) }
+    }
+
+    func run(_ scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables, file: String) -> Outcome {
+        var problems: [String] = []
+        var runner = CallRunner(machine: machine, tables: tables)
+        runner.caller = scenarioCase.settings.caller ?? ""
+        runner.called = scenarioCase.settings.called ?? ""
+        runner.time = now
+        if let at = scenarioCase.settings.at {
+            if let date = CallTime.parse(at.value) { runner.time = date } else {
+                problems.append("\(at.mark): bad time '\(at.value)': \(CallTime.hint)")
+            }
+        }
+        if let lang = scenarioCase.settings.lang {
+            if machine.languageIndex(lang.value) == nil {
+                problems.append("\(lang.mark): the flow does not declare '\(lang.value)'; it declares \(machine.languages.joined(separator: ", "))")
+            }
+            runner.language = lang.value
+        }
+        let script: [InputToken]
+        do {
+            script = try KeyScript.parse(scenarioCase.input)
+        } catch {
+            problems.append("\(scenarioCase.inputMark): \(error)")
+            script = []
+        }
+        guard problems.isEmpty else { return Outcome(file: file, name: scenarioCase.name, passed: false, problems: problems) }
+        let (trace, interpreter) = runner.run(script: script)
+        problems = compare(scenarioCase.expect, trace: trace, interpreter: interpreter)
+        return Outcome(file: file, name: scenarioCase.name, passed: problems.isEmpty, problems: problems)
+    }
+
+    func compare(_ expect: ScenarioFile.Expectation, trace: [TraceEvent], interpreter: Interpreter) -> [String] {
+        var problems: [String] = []
+        var played: [String] = []
+        var texts: [String] = []
+        var transfer: String?
+        var outcome: String?
+        for line in trace {
+            switch line.kind {
+            case let .play(prompt, _, text, _):
+                played.append(prompt)
+                texts.append(text)
+            case .transfer(let target): transfer = target
+            case .end(let result, _): outcome = result
+            default: break
+            }
+        }
+        if let prompts = expect.prompts, prompts != played {
+            problems.append("prompts: expected [\(prompts.joined(separator: ", "))]")
+            problems.append("           actual [\(played.joined(separator: ", "))]")
+        }
+        if let expected = expect.outcome, expected != outcome {
+            problems.append("outcome: expected \(expected), actual \(outcome ?? "(none)")")
+        }
+        if let expected = expect.transfer, expected != transfer {
+            problems.append("transfer: expected \(expected), actual \(transfer ?? "(no transfer)")")
+        }
+        for (name, expected) in expect.vars {
+            let actual = interpreter.call.sensitive.contains(Machine.Variable(name).name) ? "***" : interpreter.variable(name)
+            if actual != expected {
+                problems.append("vars.\(name): expected '\(expected)', actual \(actual.map { "'\($0)'" } ?? "(unset)")")
+            }
+        }
+        for phrase in expect.says where !texts.contains(where: { $0.contains(phrase) }) {
+            problems.append("says: no prompt played contains '\(phrase)'")
+        }
+        return problems
+    }
+}

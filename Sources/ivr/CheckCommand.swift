@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import IVRCore
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compile flows (files or directories) and print their diagnostics."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Flow files, or directories to search for flows.") var paths: [String]
+    @Option(help: "text or json.") var format: Format = .text
+    @Option(help: "The prompt catalog directory.") var prompts: String?
+
+    func run() throws {
+        var diagnostics: [Diagnostic] = []
+        var checked = 0
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Console.fail("no such file or directory '\(path)'", code: ExitStatus.usage)
+            }
+            let flows = isDirectory.boolValue ? FlowFinder.flows(under: path) : [path]
+            for flow in flows {
+                checked += 1
+                diagnostics += FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts)).diagnostics
+            }
+        }
+        diagnostics = diagnostics.normalized()
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        switch format {
+        case .text:
+            for diagnostic in diagnostics { Swift.print(diagnostic) }
+            Swift.print("checked \(checked) \(checked == 1 ? "flow" : "flows"): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
+        case .json:
+            let items = diagnostics.map { item -> JSONValue in
+                .object([("file", .string(item.mark.file)), ("line", .int(item.mark.line)), ("column", .int(item.mark.column)),
+                         ("severity", .string(item.severity.rawValue)), ("message", .string(item.message))])
+            }
+            Swift.print(JSONValue.object([("flows", .int(checked)), ("errors", .int(errors)), ("warnings", .int(warnings)),
+                                          ("diagnostics", .array(items))]).text)
+        }
+        if errors > 0 { throw ExitCode(ExitStatus.failure) }
+    }
+}
+
+/// Finds flow and scenario files under a directory.
+enum FlowFinder {
+    static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml"]
+
+    /// YAML files that hold a flow (a top-level `flow:` or `states:` key);
+    /// catalogs, knowledge bases, data and scenarios are left out.
+    static func flows(under directory: String) -> [String] {
+        yamlFiles(under: directory).filter { path in
+            guard !resourceSuffixes.contains(where: path.hasSuffix),
+                  let data = FileManager.default.contents(atPath: path) else { return false }
+            let text = String(decoding: data, as: UTF8.self)
+            return text.split(separator: "\n").contains { $0.hasPrefix("flow:") || $0.hasPrefix("states:") }
+        }
+    }
+
+    static func scenarios(under directory: String) -> [String] {
+        yamlFiles(under: directory).filter { $0.hasSuffix(".test.yaml") }
+    }
+
+    static func yamlFiles(under directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var result: [String] = []
+        while let item = enumerator.nextObject() as? String {
+            if item.hasSuffix(".yaml") || item.hasSuffix(".yml") {
+                result.append((directory as NSString).appendingPathComponent(item))
+            }
+        }
+        return result.sorted()
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import IVRCore
+
+@main
+struct IVR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ivr",
+        abstract: "Compile, run and test IVR dialogue flows written in YAML.",
+        subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self]
+    )
+
+    /// SPEC section 8: usage errors exit 2 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// Standard error, for diagnostics and messages that are not the output.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Ends the command with a message on standard error and an exit code.
+    static func fail(_ message: String, code: Int32) -> ExitCode {
+        error("ivr: " + message)
+        return ExitCode(code)
+    }
+}

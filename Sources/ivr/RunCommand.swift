@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import IVRCore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one call of a flow, with keys from --input or standard input.",
+        discussion: """
+        Keys: 0-9 * # A-D are presses, '.' is a timeout (silence until the wait expires), \
+        '!' or the end of input is a caller hangup; spaces, commas and newlines are ignored. \
+        On a terminal, keys act as they are typed (Ctrl-C or Ctrl-D hangs up).
+        """
+    )
+
+    @Argument(help: "The flow file.") var flow: String
+    @Option(help: "The caller's keys, such as \"1 2 . 0\".") var input: String?
+    @Option(help: "The call's language, one the flow declares.") var lang: String?
+    @Option(help: "The prompt catalog directory.") var prompts: String?
+    @Option(help: "The caller's number.") var caller: String = ""
+    @Option(help: "The number called.") var called: String = ""
+    @Option(help: "The call's time for schedules, ISO 8601 with an offset.") var at: String?
+    @Option(help: "The knowledge-base database (popularity).") var db: String?
+    @Flag(help: "Write the trace as JSON lines on standard output.") var json = false
+
+    func run() throws {
+        var script: [InputToken]?
+        if let input {
+            do { script = try KeyScript.parse(input) } catch { throw Console.fail("--input: \(error)", code: ExitStatus.usage) }
+        }
+        var time = Date()
+        if let at {
+            guard let parsed = CallTime.parse(at) else {
+                throw Console.fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage)
+            }
+            time = parsed
+        }
+        let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
+        for diagnostic in compiled.errors { Console.error(diagnostic.description) }
+        guard let machine = compiled.machine else {
+            throw Console.fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
+        }
+        if compiled.isSubflow {
+            throw Console.fail("'\(flow)' is a sub-flow (it has a 'return' state): run the flow that calls it", code: ExitStatus.usage)
+        }
+        if let lang, machine.languageIndex(lang) == nil {
+            throw Console.fail("--lang: the flow does not declare '\(lang)'; it declares \(machine.languages.joined(separator: ", "))",
+                               code: ExitStatus.usage)
+        }
+        let source: KeySource
+        if let script {
+            source = .script(script)
+        } else if isatty(STDIN_FILENO) == 1 {
+            source = .terminal(TerminalKeys())
+        } else {
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            do { source = .script(try KeyScript.parse(text)) } catch {
+                throw Console.fail("standard input: \(error)", code: ExitStatus.usage)
+            }
+        }
+        var runner = CallRunner(machine: machine, tables: compiled.tables)
+        runner.caller = caller
+        runner.called = called
+        runner.language = lang
+        runner.time = time
+        let printer = TranscriptPrinter(json: json)
+        switch source {
+        case .script(let tokens):
+            var remaining = tokens[...]
+            runner.run(next: { remaining.popFirst() }, trace: printer.print)
+        case .terminal(let terminal):
+            defer { terminal.restore() }
+            runner.run(next: { terminal.next() }, trace: printer.print)
+        }
+    }
+
+    enum KeySource {
+        case script([InputToken])
+        case terminal(TerminalKeys)
+    }
+}
