@@ -11,6 +11,9 @@ public struct CallRunner {
     public var called = ""
     public var language: String?
     public var time = Date()
+    /// Scenario files can make transfers fail (`fail_transfers: true`) to
+    /// test `on_fail`; `ivr run` never does.
+    public var failTransfers = false
 
     public init(machine: Machine, tables: DataTables) {
         self.machine = machine
@@ -27,18 +30,23 @@ public struct CallRunner {
         while true {
             output.trace.forEach(trace)
             var answer: [String: String]??
+            var transferFailed = false
             for action in output.actions {
                 switch action {
                 case .play, .wait:
                     break  // the transcript shows prompts and waits; there is no loudspeaker
                 case .lookup(let table, let key):
                     answer = .some(tables.find(table: table, key: key))
-                case .transfer, .hangup:
-                    break  // the command line never fails a transfer
+                case .transfer:
+                    transferFailed = failTransfers
+                case .hangup:
+                    break
                 }
             }
             if let answer {
                 output = interpreter.lookupResult(answer)
+            } else if transferFailed {
+                output = interpreter.transferFailed("scenario: fail_transfers")
             } else if interpreter.isWaiting {
                 switch next() {
                 case .key(let key)?: output = interpreter.key(key)

@@ -18,6 +18,9 @@ public struct ScenarioFile {
         public var inputMark: SourceMark
         public var settings: Settings
         public var expect: Expectation
+        /// An extension of the format: every transfer in this case fails, as
+        /// a gateway would report, so that `on_fail` paths can be tested.
+        public var failTransfers = false
     }
 
     /// `at`, `lang`, `caller`, `called`: for the file, overridden per case.
@@ -59,7 +62,7 @@ public struct ScenarioFile {
         let defaults = settings(top, reader: reader)
         var cases: [Case] = []
         for node in caseNodes {
-            guard let fields = reader.fields(node, "a case", allowed: ["name", "input", "expect"] + settingKeys) else { continue }
+            guard let fields = reader.fields(node, "a case", allowed: ["name", "input", "expect", "fail_transfers"] + settingKeys) else { continue }
             guard let name = fields["name"].flatMap({ reader.string($0, "'name'") }) else {
                 if !fields.has("name") { bag.error("a case needs 'name'", at: fields.mark) }
                 continue
@@ -71,7 +74,8 @@ public struct ScenarioFile {
             }
             guard let expect = expectation(expectNode, reader: reader) else { continue }
             cases.append(Case(name: name.value, mark: name.mark, input: input.value, inputMark: input.mark,
-                              settings: defaults.overridden(by: settings(fields, reader: reader)), expect: expect))
+                              settings: defaults.overridden(by: settings(fields, reader: reader)), expect: expect,
+                              failTransfers: fields["fail_transfers"].flatMap { reader.bool($0, "'fail_transfers'")?.value } ?? false))
         }
         return ScenarioFile(path: path, display: display, flow: flow, cases: cases)
     }

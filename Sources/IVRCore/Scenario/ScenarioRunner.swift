@@ -47,6 +47,7 @@ public struct ScenarioRunner {
         runner.caller = scenarioCase.settings.caller ?? ""
         runner.called = scenarioCase.settings.called ?? ""
         runner.time = now
+        runner.failTransfers = scenarioCase.failTransfers
         if let at = scenarioCase.settings.at {
             if let date = CallTime.parse(at.value) { runner.time = date } else {
                 problems.append("\(at.mark): bad time '\(at.value)': \(CallTime.hint)")
