@@ -41,7 +41,7 @@ final class Lowering {
         }
         var start = info.base
         if let name = file.start {
-            if let index = info.stateIndex[name.value] { start = index } else {
+            if let index = info.stateIndex[name.value] { start = index } else if !file.states.isEmpty {
                 bag.error("unknown start state '\(name.value)'\(Suggestion.hint(for: name.value, in: file.states.map(\.name)))",
                           at: name.mark)
             }
