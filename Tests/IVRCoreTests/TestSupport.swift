@@ -68,4 +68,6 @@ enum Fixture {
 extension Output {
     /// Trace lines as short strings: `event state detail`.
     var lines: [String] { trace.map(\.json) }
+    /// `event state` per trace line.
+    var events: [String] { trace.map { "\($0.event) \($0.state)" } }
 }
