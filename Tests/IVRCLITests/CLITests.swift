@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+/// Runs the built `ivr` as a user would, from the package root.
+enum IVRBinary {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `ivr` built next to this test bundle.
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("ivr")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/ivr")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = packageRoot) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// A scratch directory with the given files.
+    static func scratch(_ files: [String: String]) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ivr-cli-\(UUID().uuidString)")
+        for (path, text) in files {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+}
+
+@Suite struct RunCommandTests {
+    @Test func scriptedCallPrintsTheJSONTrace() throws {
+        let result = try IVRBinary.run(["run", "Flows/hotline.yaml", "--input", "1 0", "--json", "--at", "2026-11-23T10:00:00+08:00"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == #"{"event":"enter","state":"welcome"}"#)
+        #expect(lines.last == #"{"event":"end","state":"to_agent","outcome":"transferred","steps":5}"#)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["event"] is String && object?["state"] is String)
+        }
+        #expect(lines.contains(#"{"event":"wait","state":"language","max_keys":1,"finish_on":null,"timeout_ms":4000,"inter_digit_timeout_ms":3000}"#))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func keysFromStandardInputAndTheReadableTranscript() throws {
+        let result = try IVRBinary.run(["run", "Flows/hotline.yaml", "--lang", "en-US"], stdin: "3\n2\n1\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("  says [products.credit_card en-US] Our credit card has no annual fee"))
+        #expect(result.stdout.hasSuffix("call ended: abandoned after 4 steps\n"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let badKey = try IVRBinary.run(["run", "Flows/hotline.yaml", "--input", "1 x"])
+        #expect(badKey.status == 2)
+        #expect(badKey.stderr == "ivr: --input: 'x' is not a key: use 0-9 * # A-D, '.' for a timeout, '!' to hang up\n")
+        let badStdin = try IVRBinary.run(["run", "Flows/hotline.yaml"], stdin: "1 ?")
+        #expect(badStdin.status == 2)
+        let badLanguage = try IVRBinary.run(["run", "Flows/hotline.yaml", "--lang", "fr-FR", "--input", "!"])
+        #expect(badLanguage.status == 2)
+        #expect(badLanguage.stderr.contains("the flow does not declare 'fr-FR'"))
+        let subflow = try IVRBinary.run(["run", "Flows/outage.yaml", "--input", "!"])
+        #expect(subflow.status == 2)
+        #expect(subflow.stderr.contains("is a sub-flow"))
+        let badTime = try IVRBinary.run(["run", "Flows/hotline.yaml", "--at", "tomorrow", "--input", "!"])
+        #expect(badTime.status == 2)
+        let unknownFlag = try IVRBinary.run(["run", "Flows/hotline.yaml", "--colour"])
+        #expect(unknownFlag.status == 2)
+    }
+
+    @Test func aFlowThatDoesNotCompileExitsOne() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/broken.yaml": "flow: broken\nstart: main\nlanguages: [en-US]\nstates:\n  main: { say: hi, next: nowhere }\n",
+            "Prompts/en-US.yaml": "hi: Hi\n",
+        ])
+        let result = try IVRBinary.run(["run", "Flows/broken.yaml", "--input", "!"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Flows/broken.yaml:5:26: error: unknown state 'nowhere'"))
+        #expect(result.stdout.isEmpty)
+    }
+}
+
+@Suite struct CheckAndTestCommandTests {
+    @Test func exampleFlowsAreClean() throws {
+        let result = try IVRBinary.run(["check", "Flows"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "checked 3 flows: 0 errors, 0 warnings\n")
+    }
+
+    @Test func checkReportsErrorsAsTextAndJSON() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/a.yaml": "flow: a\nstart: main\nlanguages: [en-US]\nstates:\n  main:\n    menu: { prompt: hi, options: { \"1\": mian } }\n  lost: { hangup: failed }\n",
+            "Prompts/en-US.yaml": "hi: Hi\n",
+        ])
+        let text = try IVRBinary.run(["check", "Flows"], in: directory)
+        #expect(text.status == 1)
+        #expect(text.stdout == """
+        Flows/a.yaml:6:41: error: unknown state 'mian' (did you mean 'main'?)
+        Flows/a.yaml:7:3: warning: state 'lost' is never reached from the start
+        checked 1 flow: 1 error, 1 warning
+
+        """)
+        let json = try IVRBinary.run(["check", "Flows/a.yaml", "--format", "json"], in: directory)
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["errors"] as? Int == 1)
+        let first = try #require((object["diagnostics"] as? [[String: Any]])?.first)
+        #expect(first["line"] as? Int == 6 && first["column"] as? Int == 41 && first["severity"] as? String == "error")
+    }
+
+    @Test func exampleScenariosPass() throws {
+        let result = try IVRBinary.run(["test", "Flows"])
+        #expect(result.status == 0)
+        let last = result.stdout.split(separator: "\n").last.map(String.init)
+        #expect(last?.hasSuffix(" passed, 0 failed") == true)
+    }
+
+    @Test func failingScenarioShowsExpectedAgainstActual() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/a.yaml": "flow: a\nstart: main\nlanguages: [en-US]\nstates:\n  main: { menu: { prompt: hi, options: { \"1\": bye } } }\n  bye: { hangup: resolved }\n",
+            "Flows/a.test.yaml": """
+            flow: a.yaml
+            cases:
+              - name: one resolves
+                input: "1"
+                expect: { outcome: resolved, prompts: [hi] }
+              - name: wrong expectation
+                input: "2 !"
+                expect: { outcome: resolved, says: [Bye] }
+            """,
+            "Prompts/en-US.yaml": "hi: Hi\n",
+        ])
+        let result = try IVRBinary.run(["test", "Flows"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+        PASS  Flows/a.test.yaml: one resolves
+        FAIL  Flows/a.test.yaml: wrong expectation
+              outcome: expected resolved, actual abandoned
+              says: no prompt played contains 'Bye'
+        1 passed, 1 failed
+
+        """)
+    }
+}
