@@ -21,12 +21,6 @@ final class Lowering {
 
     func run() {
         for (index, unit) in compilation.units.enumerated() {
-            for state in unit.file.states {
-                compilation.states.append(Machine.State(name: unit.traceName(state.name), flow: index, mark: state.mark,
-                                                        kind: .hangup(outcome: "failed", say: [])))
-            }
-        }
-        for (index, unit) in compilation.units.enumerated() {
             flows.append(lowerFlow(unit: index, file: unit.file))
         }
     }
@@ -53,7 +47,8 @@ final class Lowering {
             }
         }
         for (offset, state) in file.states.enumerated() {
-            compilation.states[info.base + offset].kind = lowerState(state, unit: unit, index: info.base + offset)
+            let kind = lowerState(state, unit: unit, index: info.base + offset)
+            compilation.states.append(Machine.State(name: info.traceName(state.name), flow: unit, mark: state.mark, kind: kind))
         }
         return Machine.FlowInfo(name: file.name?.value ?? "", file: compilation.display(info.absolutePath),
                                 start: start, global: global, isSubflow: file.isSubflow)

@@ -31,18 +31,34 @@ public struct Machine: Sendable {
         public var isSubflow: Bool
     }
 
-    public struct Prompt: Sendable {
-        public var key: String
+    public final class Prompt: Sendable {
+        public let key: String
         /// Text per machine language (same order as `languages`).
-        public var texts: [Template]
-        public var audio: [String?]
+        public let texts: [Template]
+        public let audio: [String?]
+
+        public init(key: String, texts: [Template], audio: [String?]) {
+            self.key = key
+            self.texts = texts
+            self.audio = audio
+        }
     }
 
-    public struct State: Sendable {
-        public var name: String
-        public var flow: Int
-        public var mark: SourceMark
-        public var kind: Kind
+    /// States, menus, asks, lookups, answers and transitions are immutable
+    /// classes: the interpreter reaches them through one reference instead of
+    /// copying their fields on every key.
+    public final class State: Sendable {
+        public let name: String
+        public let flow: Int
+        public let mark: SourceMark
+        public let kind: Kind
+
+        public init(name: String, flow: Int, mark: SourceMark, kind: Kind) {
+            self.name = name
+            self.flow = flow
+            self.mark = mark
+            self.kind = kind
+        }
 
         public var waits: Bool {
             switch kind {
@@ -78,49 +94,87 @@ public struct Machine: Sendable {
         public var onFailure: Transition
     }
 
-    public struct Menu: Sendable {
-        public var prompting: Prompting
-        public var options: KeyMap<Transition>
+    public final class Menu: Sendable {
+        public let prompting: Prompting
+        public let options: KeyMap<Transition>
+
+        public init(prompting: Prompting, options: KeyMap<Transition>) {
+            self.prompting = prompting
+            self.options = options
+        }
     }
 
-    public struct Ask: Sendable {
-        public var prompting: Prompting
-        public var variable: String
-        public var minDigits: Int
-        public var maxDigits: Int
-        public var finishOn: DTMFKey?
-        public var pattern: Pattern?
-        public var luhn: Bool
-        public var confirm: Int?
-        public var sensitive: Bool
-        public var options: KeyMap<Transition>
-        public var next: Transition
+    public final class Ask: Sendable {
+        public let prompting: Prompting
+        public let variable: String
+        public let minDigits: Int
+        public let maxDigits: Int
+        public let finishOn: DTMFKey?
+        public let pattern: Pattern?
+        public let luhn: Bool
+        public let confirm: Int?
+        public let sensitive: Bool
+        public let options: KeyMap<Transition>
+        public let next: Transition
+
+        public init(prompting: Prompting, variable: String, minDigits: Int, maxDigits: Int, finishOn: DTMFKey?, pattern: Pattern?, luhn: Bool, confirm: Int?, sensitive: Bool, options: KeyMap<Transition>, next: Transition) {
+            self.prompting = prompting
+            self.variable = variable
+            self.minDigits = minDigits
+            self.maxDigits = maxDigits
+            self.finishOn = finishOn
+            self.pattern = pattern
+            self.luhn = luhn
+            self.confirm = confirm
+            self.sensitive = sensitive
+            self.options = options
+            self.next = next
+        }
     }
 
-    public struct Lookup: Sendable {
-        public var table: String
-        public var key: Template
-        public var variable: String
-        public var found: Transition
-        public var notFound: Transition
+    public final class Lookup: Sendable {
+        public let table: String
+        public let key: Template
+        public let variable: String
+        public let found: Transition
+        public let notFound: Transition
+
+        public init(table: String, key: Template, variable: String, found: Transition, notFound: Transition) {
+            self.table = table
+            self.key = key
+            self.variable = variable
+            self.found = found
+            self.notFound = notFound
+        }
     }
 
     /// An `answer` state: knowledge-base self-service.
-    public struct Answer: Sendable {
+    public final class Answer: Sendable {
         public enum Mode: Sendable {
             case category(String, top: Int)
             case article(String)
             case byCode
             case keypadSearch
         }
-        public var prompting: Prompting
-        public var mode: Mode
-        public var knowledge: Int
-        public var item: Int
-        public var maxDigits: Int
-        public var finishOn: DTMFKey?
-        public var afterPrompt: Int
-        public var afterOptions: KeyMap<Transition>
+        public let prompting: Prompting
+        public let mode: Mode
+        public let knowledge: Int
+        public let item: Int
+        public let maxDigits: Int
+        public let finishOn: DTMFKey?
+        public let afterPrompt: Int
+        public let afterOptions: KeyMap<Transition>
+
+        public init(prompting: Prompting, mode: Mode, knowledge: Int, item: Int, maxDigits: Int, finishOn: DTMFKey?, afterPrompt: Int, afterOptions: KeyMap<Transition>) {
+            self.prompting = prompting
+            self.mode = mode
+            self.knowledge = knowledge
+            self.item = item
+            self.maxDigits = maxDigits
+            self.finishOn = finishOn
+            self.afterPrompt = afterPrompt
+            self.afterOptions = afterOptions
+        }
     }
 
     public struct BranchCase: Sendable {
@@ -134,11 +188,18 @@ public struct Machine: Sendable {
         public var mark: SourceMark
     }
 
-    public struct Transition: Sendable {
-        public var says: [Int]
-        public var sets: [Assignment]
-        public var target: Target
-        public var mark: SourceMark
+    public final class Transition: Sendable {
+        public let says: [Int]
+        public let sets: [Assignment]
+        public let target: Target
+        public let mark: SourceMark
+
+        public init(says: [Int], sets: [Assignment], target: Target, mark: SourceMark) {
+            self.says = says
+            self.sets = sets
+            self.target = target
+            self.mark = mark
+        }
     }
 
     public enum Target: Sendable, Equatable {

@@ -12,6 +12,8 @@ public struct Template: Sendable, Hashable, Codable {
     }
 
     public var pieces: [Piece]
+    /// The text itself when there is no placeholder: plays need no rendering.
+    public let literal: String?
 
     public init(_ source: String) {
         var pieces: [Piece] = []
@@ -32,6 +34,11 @@ public struct Template: Sendable, Hashable, Codable {
         text += rest
         if !text.isEmpty { pieces.append(.text(text)) }
         self.pieces = pieces
+        switch pieces.count {
+        case 0: literal = ""
+        case 1: if case .text(let only) = pieces[0] { literal = only } else { literal = nil }
+        default: literal = nil
+        }
     }
 
     private static func placeholder(_ body: Substring) -> Piece? {
@@ -56,12 +63,13 @@ public struct Template: Sendable, Hashable, Codable {
         pieces.compactMap { if case .value(let name, _, _) = $0 { return name } else { return nil } }
     }
 
-    public var isPlainText: Bool { pieces.allSatisfy { if case .text = $0 { return true } else { return false } } }
+    public var isPlainText: Bool { literal != nil }
 
     /// Fills the placeholders. `value` returns a variable's (or field's)
     /// text, nil when unset; `mask` returns true for a variable whose value
     /// must be written `***` (sensitive values in traces).
     public func render(value: (String, String?) -> String?, mask: (String) -> Bool = { _ in false }) -> String {
+        if let literal { return literal }
         var result = ""
         for piece in pieces {
             switch piece {

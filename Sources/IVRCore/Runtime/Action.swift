@@ -15,6 +15,14 @@ public enum Action: Sendable, Equatable {
         public var audio: String?
         /// Keys pressed during this prompt interrupt it (and are kept).
         public var bargeIn: Bool
+
+        public init(prompt: String, language: String, text: String, audio: String?, bargeIn: Bool) {
+            self.prompt = prompt
+            self.language = language
+            self.text = text
+            self.audio = audio
+            self.bargeIn = bargeIn
+        }
     }
 
     /// Collect up to `maxKeys` keys; `finishOn` ends the entry early. The
@@ -26,6 +34,14 @@ public enum Action: Sendable, Equatable {
         public var timeoutMs: Int
         public var interDigitTimeoutMs: Int
         public var bargeIn: Bool
+
+        public init(maxKeys: Int, finishOn: DTMFKey?, timeoutMs: Int, interDigitTimeoutMs: Int, bargeIn: Bool) {
+            self.maxKeys = maxKeys
+            self.finishOn = finishOn
+            self.timeoutMs = timeoutMs
+            self.interDigitTimeoutMs = interDigitTimeoutMs
+            self.bargeIn = bargeIn
+        }
     }
 }
 

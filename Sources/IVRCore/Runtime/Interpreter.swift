@@ -160,7 +160,10 @@ public struct Interpreter: Sendable {
 
     // MARK: - Output
 
-    private mutating func begin() { out = Output() }
+    private mutating func begin() {
+        out = Output()
+        out.actions.reserveCapacity(4)  // a key usually brings a play or two and a wait
+    }
 
     private mutating func finishOutput() -> Output {
         drainTypeAhead()
@@ -319,22 +322,25 @@ public struct Interpreter: Sendable {
     private mutating func wait(_ prompting: Machine.Prompting, maxKeys: Int, finishOn: DTMFKey?) {
         out.actions.append(.wait(Action.Wait(maxKeys: maxKeys, finishOn: finishOn, timeoutMs: prompting.timeoutMs,
                                              interDigitTimeoutMs: prompting.interDigitTimeoutMs, bargeIn: prompting.bargeIn)))
-        emit(.wait(maxKeys: maxKeys, finishOn: finishOn?.description, timeoutMs: prompting.timeoutMs,
-                   interDigitTimeoutMs: prompting.interDigitTimeoutMs))
+        if tracing {
+            emit(.wait(maxKeys: maxKeys, finishOn: finishOn?.description, timeoutMs: prompting.timeoutMs,
+                       interDigitTimeoutMs: prompting.interDigitTimeoutMs))
+        }
     }
 
     // MARK: - Keys
 
     private mutating func press(_ key: DTMFKey) {
-        switch (call.phase, current.kind) {
-        case (.menu, .menu(let menu)):
-            emit(.key(key.description))
-            if let transition = menu.options[key] ?? machine.flows[current.flow].global[key] {
+        let state = current
+        switch state.kind {
+        case .menu(let menu) where call.phase == .menu:
+            if tracing { emit(.key(key.description)) }
+            if let transition = menu.options[key] ?? machine.flows[state.flow].global[key] {
                 run(transition)
             } else {
                 fail(input: key.description)
             }
-        case (.entry, .ask(let ask)):
+        case .ask(let ask) where call.phase == .entry:
             emit(.key(ask.sensitive ? "***" : key.description))
             if call.entry.isEmpty, let option = ask.options[key] {
                 run(option)
@@ -344,7 +350,7 @@ public struct Interpreter: Sendable {
                 call.entry.append(key.character)
                 if call.entry.count >= ask.maxDigits { finishEntry(ask) }
             }
-        case (.confirm, .ask(let ask)):
+        case .ask(let ask) where call.phase == .confirm:
             emit(.key(ask.sensitive ? "***" : key.description))
             switch key {
             case .k1:
@@ -357,7 +363,7 @@ public struct Interpreter: Sendable {
             default:
                 fail(input: key.description)
             }
-        case (.answerOffer, .answer(let answer)), (.answerAfter, .answer(let answer)), (.answerEntry, .answer(let answer)):
+        case .answer(let answer):
             pressInAnswer(key, answer)
         default:
             break
@@ -462,7 +468,8 @@ public struct Interpreter: Sendable {
     }
 
     func render(_ template: Template, masked: Bool = false, extra: [String: String] = [:]) -> String {
-        template.render(value: { name, field in extra[name] ?? value(name, field) },
+        if let literal = template.literal { return literal }
+        return template.render(value: { name, field in extra[name] ?? value(name, field) },
                         mask: { masked && extra[$0] == nil && call.sensitive.contains($0) })
     }
 

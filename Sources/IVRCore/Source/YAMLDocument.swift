@@ -49,7 +49,9 @@ public struct YAMLDocument {
             bag.error("cannot parse YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
             return nil
         }
-        if let root {
+        // Only aliases can make a document larger than its text, and an
+        // alias needs an anchor (`&`): without one there is nothing to count.
+        if let root, text.utf8.contains(UInt8(ascii: "&")) {
             var budget = maxNodes
             if !fits(root, budget: &budget) {
                 bag.error("document expands to more than \(maxNodes) nodes (aliases nested too deeply?)",
