@@ -48,34 +48,3 @@ struct CheckCommand: ParsableCommand {
         if errors > 0 { throw ExitCode(ExitStatus.failure) }
     }
 }
-
-/// Finds flow and scenario files under a directory.
-enum FlowFinder {
-    static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml"]
-
-    /// YAML files that hold a flow (a top-level `flow:` or `states:` key);
-    /// catalogs, knowledge bases, data and scenarios are left out.
-    static func flows(under directory: String) -> [String] {
-        yamlFiles(under: directory).filter { path in
-            guard !resourceSuffixes.contains(where: path.hasSuffix),
-                  let data = FileManager.default.contents(atPath: path) else { return false }
-            let text = String(decoding: data, as: UTF8.self)
-            return text.split(separator: "\n").contains { $0.hasPrefix("flow:") || $0.hasPrefix("states:") }
-        }
-    }
-
-    static func scenarios(under directory: String) -> [String] {
-        yamlFiles(under: directory).filter { $0.hasSuffix(".test.yaml") }
-    }
-
-    static func yamlFiles(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var result: [String] = []
-        while let item = enumerator.nextObject() as? String {
-            if item.hasSuffix(".yaml") || item.hasSuffix(".yml") {
-                result.append((directory as NSString).appendingPathComponent(item))
-            }
-        }
-        return result.sorted()
-    }
-}

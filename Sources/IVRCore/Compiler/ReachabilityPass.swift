@@ -1,0 +1,22 @@
+/// Warnings for states no call can reach from the start.
+enum ReachabilityPass {
+    static func run(machine: Machine, units: [CompilationUnit]) -> [Diagnostic] {
+        guard !machine.states.isEmpty else { return [] }
+        var callSites: [Int: [Int]] = [:]
+        for (index, state) in machine.states.enumerated() {
+            if case .call(let start, _) = state.kind { callSites[machine.states[start].flow, default: []].append(index) }
+        }
+        var reached = Array(repeating: false, count: machine.states.count)
+        var stack = [machine.start]
+        reached[machine.start] = true
+        while let index = stack.popLast() {
+            for next in MachineGraph.allEdges(machine, index, callSites: callSites) where !reached[next] {
+                reached[next] = true
+                stack.append(next)
+            }
+        }
+        return machine.states.indices.filter { !reached[$0] }.map {
+            .warning("state '\(machine.states[$0].name)' is never reached from the start", at: machine.states[$0].mark)
+        }
+    }
+}

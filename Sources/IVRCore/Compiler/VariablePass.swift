@@ -1,0 +1,55 @@
+/// Warnings for variables that are read (conditions, placeholders in set
+/// values, lookup keys and prompt texts) but that nothing ever sets. Sub-flows
+/// share the call's variables, so sets anywhere in the machine count.
+struct VariablePass {
+    static let builtIn: Set<String> = ["caller", "called", "language", "state", "attempt"]
+    let compilation: Compilation
+
+    func run() -> [Diagnostic] {
+        let walks = compilation.units.map { DeclWalk($0.file) }
+        var set = Self.builtIn
+        for walk in walks {
+            walk.assignments.forEach { set.insert($0.name.value) }
+            walk.saved.forEach { set.insert($0.value) }
+        }
+        var diagnostics: [Diagnostic] = []
+        var reported = Set<String>()
+        for (unit, walk) in zip(compilation.units, walks) {
+            var reads: [(name: String, mark: SourceMark)] = []
+            for condition in walk.conditions { collect(condition, into: &reads) }
+            for template in walk.assignments.map(\.value) + walk.templates {
+                reads += Template(template.value).variables.map { ($0, template.mark) }
+            }
+            for read in reads where !set.contains(read.name) {
+                diagnostics.append(.warning("variable '\(read.name)' is read but never set\(Suggestion.hint(for: read.name, in: set))",
+                                            at: read.mark))
+            }
+            for key in walk.prompts {
+                for language in compilation.machineLanguages {
+                    guard let text = unit.catalogs[language]?.entries[key.value] else { continue }
+                    for name in Template(text.value).variables where !set.contains(name) {
+                        let id = "\(unit.promptDirectory)\u{0}\(key.value)\u{0}\(name)"
+                        guard reported.insert(id).inserted else { continue }
+                        diagnostics.append(.warning("prompt '\(key.value)' has the placeholder '{\(name)}', but nothing sets '\(name)'",
+                                                    at: key.mark))
+                    }
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    func collect(_ condition: ConditionDecl, into reads: inout [(name: String, mark: SourceMark)]) {
+        switch condition {
+        case .equals(let variable, _), .oneOf(let variable, _), .matches(let variable, _),
+             .lessThan(let variable, _), .greaterThan(let variable, _), .exists(let variable, _):
+            reads.append((Machine.Variable(variable.value).name, variable.mark))
+        case .open:
+            break
+        case .all(let list), .any(let list):
+            list.forEach { collect($0, into: &reads) }
+        case .not(let inner):
+            collect(inner, into: &reads)
+        }
+    }
+}
