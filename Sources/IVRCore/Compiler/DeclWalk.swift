@@ -7,6 +7,8 @@ struct DeclWalk {
     var prompts: [Located<String>] = []
     var conditions: [ConditionDecl] = []
     var templates: [Located<String>] = []
+    /// Item prompts of answer states, where `{title}` and `{key}` are filled.
+    var itemPrompts: [Located<String>] = []
 
     init(_ file: FlowFile) {
         file.global.forEach { visit($0.transition) }
@@ -44,7 +46,8 @@ struct DeclWalk {
             visit(lookup.notFound)
         case .answer(let answer):
             visit(answer.common)
-            if let prompt = answer.afterPrompt { prompts.append(prompt) }
+            prompts.append(answer.afterPrompt ?? Located("kb.after", at: answer.afterMark ?? answer.mark))
+            itemPrompts.append(answer.item ?? Located("kb.item", at: answer.mark))
             answer.afterOptions?.forEach { visit($0.transition) }
         case .call(_, let next):
             visit(next)

@@ -27,6 +27,8 @@ struct CompilationUnit {
     var promptDirectory: String
     var catalogs: [String: PromptCatalog] = [:]
     var tables: DataTables?
+    /// Index of the unit's knowledge base in the compilation, if it names one.
+    var knowledge: Int?
     /// Index of the unit's first state in the machine.
     var base: Int
     var stateIndex: [String: Int] = [:]
@@ -46,6 +48,10 @@ final class Compilation {
     var promptIndex: [String: Int] = [:]
     var schedules: [Schedule] = []
     var scheduleIndex: [String: Int] = [:]
+    var knowledgeBases: [KnowledgeBase] = []
+    var knowledgeByPath: [String: Int] = [:]
+    /// Articles already checked for every language (`knowledge/article`).
+    var checkedArticles = Set<String>()
     /// For each sub-flow unit, the call states that call it.
     var callSites: [Int: [Int]] = [:]
 
@@ -77,7 +83,8 @@ final class Compilation {
         lowering.run()
         var machine = Machine(version: "", languages: machineLanguages,
                               flows: lowering.flows, states: states, prompts: prompts,
-                              schedules: schedules, maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
+                              schedules: schedules, knowledgeBases: knowledgeBases,
+                              maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
         bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites, units: units))
         bag.add(contentsOf: ReachabilityPass.run(machine: machine, units: units))
         bag.add(contentsOf: VariablePass(compilation: self).run())
@@ -166,6 +173,18 @@ final class Compilation {
                                                 display: display, mark: language.mark, files: files, bag: bag,
                                                 sources: &sources) {
                 units[index].catalogs[language.value] = catalog
+            }
+        }
+        if let knowledge = unit.file.knowledge {
+            let path = ((unit.directory as NSString).appendingPathComponent(knowledge.value) as NSString).standardizingPath
+            if let existing = knowledgeByPath[path] {
+                units[index].knowledge = existing
+            } else if !files.fileExists(atPath: path) {
+                bag.error("no such knowledge base '\(display(path))'", at: knowledge.mark)
+            } else if let base = KnowledgeBaseParser.load(path: path, display: display(path), files: files, bag: bag, sources: &sources) {
+                knowledgeByPath[path] = knowledgeBases.count
+                units[index].knowledge = knowledgeBases.count
+                knowledgeBases.append(base)
             }
         }
         if let data = unit.file.data {

@@ -81,8 +81,7 @@ final class Lowering {
         case .lookup(let lookup):
             return lowerLookup(lookup, state: state, unit: unit)
         case .answer(let answer):
-            bag.error("answer states need the knowledge base, which this build does not load yet", at: answer.mark)
-            return failed
+            return lowerAnswer(answer, state: state, unit: unit) ?? failed
         case .call(let file, let next):
             let path = ((compilation.units[unit].directory as NSString).appendingPathComponent(file.value) as NSString).standardizingPath
             guard let target = compilation.unitByPath[path] else { return failed }
@@ -143,6 +142,76 @@ final class Lowering {
                                       variable: lookup.saveAs?.value ?? "",
                                       found: transition(lookup.found, unit: unit, context: context, owner: state),
                                       notFound: transition(lookup.notFound, unit: unit, context: context, owner: state)))
+    }
+
+    /// An answer state: its mode checked against the knowledge base, the
+    /// articles it can play checked for every language of the machine.
+    func lowerAnswer(_ answer: AnswerDecl, state: StateDecl, unit: Int) -> Machine.Kind? {
+        let info = compilation.units[unit]
+        guard let knowledgeIndex = info.knowledge else {
+            if info.file.knowledge == nil {
+                bag.error("an answer state needs the flow's knowledge base: add 'knowledge: FILE.kb.yaml' to the flow", at: answer.mark)
+            }
+            return nil
+        }
+        let base = compilation.knowledgeBases[knowledgeIndex]
+        let mode: Machine.Answer.Mode
+        var playable: [Int]
+        if let category = answer.category {
+            guard base.categories.contains(category.value) else {
+                bag.error("unknown category '\(category.value)'\(Suggestion.hint(for: category.value, in: base.categories)) in \(compilation.display(base.path))",
+                          at: category.mark)
+                return nil
+            }
+            mode = .category(category.value)
+            playable = base.articles(inCategory: category.value)
+        } else if let article = answer.article {
+            guard let index = base.index(of: article.value) else {
+                bag.error("unknown article '\(article.value)'\(Suggestion.hint(for: article.value, in: base.articles.map(\.id))) in \(compilation.display(base.path))",
+                          at: article.mark)
+                return nil
+            }
+            mode = .article(article.value)
+            playable = [index]
+        } else if answer.byCode?.value == true {
+            mode = .byCode
+            playable = base.articles.indices.filter { base.articles[$0].code != nil }
+        } else if answer.search != nil {
+            mode = .keypadSearch
+            playable = base.articles.indices.filter { !base.spellings[$0].isEmpty }
+        } else {
+            return nil
+        }
+        playable = playable.filter { compilation.checkedArticles.insert("\(knowledgeIndex)/\($0)").inserted }
+        for index in playable {
+            let article = base.articles[index]
+            for language in compilation.machineLanguages {
+                let missing = [article.title(language) == nil ? "title" : nil, article.answer(language) == nil ? "answer" : nil].compactMap { $0 }
+                if !missing.isEmpty {
+                    bag.error("article '\(article.id)' has no \(language) \(missing.joined(separator: " or ")), and the flow declares \(language)",
+                              at: article.mark)
+                }
+            }
+        }
+        let afterMark = answer.afterMark ?? answer.mark
+        let afterOptions: KeyMap<Machine.Transition>
+        if let given = answer.afterOptions {
+            afterOptions = options(given, unit: unit)
+        } else {
+            var defaults = KeyMap<Machine.Transition>()
+            defaults[.k1] = Machine.Transition(says: [], sets: [], target: .repeat, mark: afterMark)
+            defaults[.k2] = Machine.Transition(says: [], sets: [], target: .hangup("resolved"), mark: afterMark)
+            defaults[.k0] = Machine.Transition(says: [], sets: [], target: .transfer("operator"), mark: afterMark)
+            afterOptions = defaults
+        }
+        let item = answer.item ?? Located("kb.item", at: answer.mark)
+        let after = answer.afterPrompt ?? Located("kb.after", at: afterMark)
+        guard let itemPrompt = prompt(item, unit: unit), let afterPrompt = prompt(after, unit: unit) else { return nil }
+        return .answer(Machine.Answer(prompting: prompting(answer.common, unit: unit), mode: mode, knowledge: knowledgeIndex,
+                                      top: answer.top?.value ?? 5, item: itemPrompt,
+                                      maxDigits: answer.maxDigits?.value ?? 20,
+                                      finishOn: answer.finishOn.flatMap { DTMFKey(text: $0.value) } ?? .pound,
+                                      afterPrompt: afterPrompt, afterOptions: afterOptions))
     }
 
     func prompting(_ common: PromptedDecl, unit: Int) -> Machine.Prompting {

@@ -24,10 +24,11 @@ struct VariablePass {
                 diagnostics.append(.warning("variable '\(read.name)' is read but never set\(Suggestion.hint(for: read.name, in: set))",
                                             at: read.mark))
             }
-            for key in walk.prompts {
+            let prompts = walk.prompts.map { ($0, set) } + walk.itemPrompts.map { ($0, set.union(["title", "key"])) }
+            for (key, known) in prompts {
                 for language in compilation.machineLanguages {
                     guard let text = unit.catalogs[language]?.entries[key.value] else { continue }
-                    for name in Template(text.value).variables where !set.contains(name) {
+                    for name in Template(text.value).variables where !known.contains(name) {
                         let id = "\(unit.promptDirectory)\u{0}\(key.value)\u{0}\(name)"
                         guard reported.insert(id).inserted else { continue }
                         diagnostics.append(.warning("prompt '\(key.value)' has the placeholder '{\(name)}', but nothing sets '\(name)'",

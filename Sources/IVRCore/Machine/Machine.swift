@@ -13,6 +13,7 @@ public struct Machine: Sendable {
     public var states: [State]
     public var prompts: [Prompt]
     public var schedules: [Schedule]
+    public var knowledgeBases: [KnowledgeBase] = []
     public var maxSteps: Int
 
     public var start: Int { flows[0].start }
@@ -151,7 +152,7 @@ public struct Machine: Sendable {
     /// An `answer` state: knowledge-base self-service.
     public final class Answer: Sendable {
         public enum Mode: Sendable {
-            case category(String, top: Int)
+            case category(String)
             case article(String)
             case byCode
             case keypadSearch
@@ -159,16 +160,19 @@ public struct Machine: Sendable {
         public let prompting: Prompting
         public let mode: Mode
         public let knowledge: Int
+        /// How many articles a category or keypad-search menu offers.
+        public let top: Int
         public let item: Int
         public let maxDigits: Int
         public let finishOn: DTMFKey?
         public let afterPrompt: Int
         public let afterOptions: KeyMap<Transition>
 
-        public init(prompting: Prompting, mode: Mode, knowledge: Int, item: Int, maxDigits: Int, finishOn: DTMFKey?, afterPrompt: Int, afterOptions: KeyMap<Transition>) {
+        public init(prompting: Prompting, mode: Mode, knowledge: Int, top: Int, item: Int, maxDigits: Int, finishOn: DTMFKey?, afterPrompt: Int, afterOptions: KeyMap<Transition>) {
             self.prompting = prompting
             self.mode = mode
             self.knowledge = knowledge
+            self.top = top
             self.item = item
             self.maxDigits = maxDigits
             self.finishOn = finishOn

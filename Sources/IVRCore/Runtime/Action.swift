@@ -5,6 +5,12 @@ public enum Action: Sendable, Equatable {
     case lookup(table: String, key: String)
     case transfer(String)
     case hangup(String)
+    /// A knowledge-base article was played: count a hit (the host keeps the
+    /// counts, the interpreter only reads them as `Popularity`).
+    case countHit(knowledgeBase: String, article: String)
+    /// The call ended `resolved` after an answer: count a resolution for
+    /// the last article played.
+    case countResolution(knowledgeBase: String, article: String)
 
     public struct Play: Sendable, Equatable {
         public var prompt: String

@@ -13,7 +13,7 @@ public struct Call: Sendable, Codable, Equatable {
         case lookup(key: String, masked: Bool)
         /// An answer state offering articles as a menu (`offer`), playing
         /// the after menu (`after`), or collecting a code or keypad search.
-        case answerOffer(articles: [String])
+        case answerOffer(articles: [String], prompted: Bool)
         case answerAfter(article: String)
         case answerEntry
         /// After a transfer: a gateway may still report `transferFailed`.
@@ -49,6 +49,7 @@ public struct Call: Sendable, Codable, Equatable {
     public var outcome: String?
     /// The last knowledge-base article played (for resolutions).
     public var lastArticle: String?
+    public var lastKnowledge: Int?
 
     public init(machineVersion: String) { self.machineVersion = machineVersion }
 }

@@ -14,6 +14,11 @@ public struct CallRunner {
     /// Scenario files can make transfers fail (`fail_transfers: true`) to
     /// test `on_fail`; `ivr run` never does.
     public var failTransfers = false
+    /// Article hits when the call starts (from `--db`).
+    public var popularity = Popularity()
+    /// Receives `countHit` and `countResolution` as they happen (the command
+    /// line writes them to the database at once).
+    public var record: ((Action) -> Void)?
 
     public init(machine: Machine, tables: DataTables) {
         self.machine = machine
@@ -26,6 +31,7 @@ public struct CallRunner {
     @discardableResult
     public func run(next: () -> InputToken?, trace: (TraceEvent) -> Void) -> Interpreter {
         var interpreter = Interpreter(machine: machine)
+        interpreter.popularity = popularity
         var output = interpreter.start(caller: caller, called: called, language: language, time: time)
         while true {
             output.trace.forEach(trace)
@@ -41,6 +47,8 @@ public struct CallRunner {
                     transferFailed = failTransfers
                 case .hangup:
                     break
+                case .countHit, .countResolution:
+                    record?(action)
                 }
             }
             if let answer {

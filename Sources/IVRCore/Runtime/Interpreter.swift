@@ -9,6 +9,9 @@ public struct Interpreter: Sendable {
     public private(set) var call: Call
     /// Trace lines cost time; a gateway that keeps no trace can turn them off.
     public var tracing = true
+    /// Article hit counts as the host read them when the call started; they
+    /// order `top` menus and keypad-search matches.
+    public var popularity = Popularity()
     private var out = Output()
 
     public init(machine: Machine) {
@@ -448,21 +451,24 @@ public struct Interpreter: Sendable {
     private mutating func end(_ outcome: String, hangUp: Bool) {
         call.phase = .ended
         call.outcome = outcome
+        if outcome == "resolved", let article = call.lastArticle, let knowledge = call.lastKnowledge {
+            out.actions.append(.countResolution(knowledgeBase: machine.knowledgeBases[knowledge].name, article: article))
+        }
         if hangUp { out.actions.append(.hangup(outcome)) }
         emit(.end(outcome: outcome, steps: call.steps))
     }
 
     // MARK: - Prompts and variables
 
-    mutating func play(_ index: Int, bargeIn: Bool) {
+    mutating func play(_ index: Int, bargeIn: Bool, extra: [String: String] = [:]) {
         let prompt = machine.prompts[index]
         let language = call.language
         let template = prompt.texts[language]
-        let text = render(template)
+        let text = render(template, extra: extra)
         out.actions.append(.play(Action.Play(prompt: prompt.key, language: machine.languages[language], text: text,
                                              audio: prompt.audio[language], bargeIn: bargeIn)))
         if tracing {
-            let shown = call.sensitive.isEmpty ? text : render(template, masked: true)
+            let shown = call.sensitive.isEmpty ? text : render(template, masked: true, extra: extra)
             emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: prompt.audio[language]))
         }
     }
@@ -540,9 +546,128 @@ public struct Interpreter: Sendable {
 
     // MARK: - Answer states (knowledge base)
 
-    private mutating func startAnswer(_ answer: Machine.Answer) { end("failed", hangUp: true) }
-    private mutating func replayAnswer(_ answer: Machine.Answer) { end("failed", hangUp: true) }
-    private mutating func repromptAnswer(_ answer: Machine.Answer) { end("failed", hangUp: true) }
-    private mutating func pressInAnswer(_ key: DTMFKey, _ answer: Machine.Answer) { end("failed", hangUp: true) }
-    private mutating func finishAnswerEntry(_ answer: Machine.Answer) { end("failed", hangUp: true) }
+    private mutating func startAnswer(_ answer: Machine.Answer) {
+        let base = machine.knowledgeBases[answer.knowledge]
+        switch answer.mode {
+        case .category(let category):
+            let offered = base.byPopularity(base.articles(inCategory: category), popularity).prefix(answer.top)
+            offer(answer, offered.map { base.articles[$0].id }, prompted: true)
+        case .article(let id):
+            playArticle(answer, id)
+        case .byCode, .keypadSearch:
+            call.phase = .answerEntry
+            call.entry = ""
+            promptAndWait(answer.prompting, maxKeys: answer.maxDigits, finishOn: answer.finishOn)
+        }
+    }
+
+    /// Articles as a menu: "for <title>, press <key>" for each, then one key.
+    private mutating func offer(_ answer: Machine.Answer, _ articles: [String], prompted: Bool) {
+        call.phase = .answerOffer(articles: articles, prompted: prompted)
+        if prompted, let prompt = answer.prompting.prompt { play(prompt, bargeIn: answer.prompting.bargeIn) }
+        let base = machine.knowledgeBases[answer.knowledge]
+        let language = machine.languages[call.language]
+        for (position, id) in articles.enumerated() {
+            let title = base.index(of: id).map { base.articles[$0].displayTitle(language) } ?? id
+            play(answer.item, bargeIn: answer.prompting.bargeIn, extra: ["title": title, "key": String(position + 1)])
+        }
+        wait(answer.prompting, maxKeys: 1, finishOn: nil)
+    }
+
+    /// An `answer` line, the article as a `kb:<id>` play, a hit, then the after menu.
+    private mutating func playArticle(_ answer: Machine.Answer, _ id: String) {
+        let base = machine.knowledgeBases[answer.knowledge]
+        let language = machine.languages[call.language]
+        let text = base.index(of: id).flatMap { base.articles[$0].answer(language) } ?? ""
+        emit(.answer(article: id))
+        out.actions.append(.play(Action.Play(prompt: "kb:" + id, language: language, text: text, audio: nil,
+                                             bargeIn: answer.prompting.bargeIn)))
+        emit(.play(prompt: "kb:" + id, language: language, text: text, audio: nil))
+        out.actions.append(.countHit(knowledgeBase: base.name, article: id))
+        call.lastArticle = id
+        call.lastKnowledge = answer.knowledge
+        call.failures = 0
+        call.phase = .answerAfter(article: id)
+        play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
+        wait(answer.prompting, maxKeys: 1, finishOn: nil)
+    }
+
+    private mutating func pressInAnswer(_ key: DTMFKey, _ answer: Machine.Answer) {
+        let global = machine.flows[current.flow].global
+        switch call.phase {
+        case .answerOffer(let articles, _):
+            emit(.key(key.description))
+            let position = Int(key.rawValue)
+            if (1...9).contains(position), position <= articles.count {
+                playArticle(answer, articles[position - 1])
+            } else if let transition = global[key] {
+                run(transition)
+            } else {
+                fail(input: key.description)
+            }
+        case .answerAfter:
+            emit(.key(key.description))
+            if let transition = answer.afterOptions[key] ?? global[key] {
+                run(transition)
+            } else {
+                fail(input: key.description)
+            }
+        case .answerEntry:
+            emit(.key(key.description))
+            if key == answer.finishOn {
+                finishAnswerEntry(answer)
+            } else {
+                call.entry.append(key.character)
+                if call.entry.count >= answer.maxDigits { finishAnswerEntry(answer) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// A code or a keypad search typed: play the one article found, offer
+    /// several (no prompt, a new failure counter), or count a no-match.
+    private mutating func finishAnswerEntry(_ answer: Machine.Answer) {
+        let entry = call.entry
+        call.entry = ""
+        let base = machine.knowledgeBases[answer.knowledge]
+        if case .byCode = answer.mode {
+            if let index = base.index(ofCode: entry) { playArticle(answer, base.articles[index].id) } else { fail(input: entry) }
+            return
+        }
+        let matches = base.byPopularity(base.keypadMatches(entry), popularity)
+        switch matches.count {
+        case 0:
+            fail(input: entry)
+        case 1:
+            playArticle(answer, base.articles[matches[0]].id)
+        default:
+            call.failures = 0
+            offer(answer, matches.prefix(answer.top).map { base.articles[$0].id }, prompted: false)
+        }
+    }
+
+    /// After a failure: the same offer, the after prompt, or the entry prompt again.
+    private mutating func repromptAnswer(_ answer: Machine.Answer) {
+        switch call.phase {
+        case .answerOffer(let articles, let prompted):
+            offer(answer, articles, prompted: prompted)
+        case .answerAfter:
+            play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
+            wait(answer.prompting, maxKeys: 1, finishOn: nil)
+        default:
+            call.phase = .answerEntry
+            promptAndWait(answer.prompting, maxKeys: answer.maxDigits, finishOn: answer.finishOn)
+        }
+    }
+
+    /// `repeat`: in the after menu, the answer again (a new after menu);
+    /// elsewhere the offer or the entry prompt again.
+    private mutating func replayAnswer(_ answer: Machine.Answer) {
+        if case .answerAfter(let article) = call.phase {
+            playArticle(answer, article)
+        } else {
+            repromptAnswer(answer)
+        }
+    }
 }
