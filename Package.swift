@@ -1,34 +1,41 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// IVRCore is the pure heart of the toolkit: flow model, compiler, machine and
-// interpreter. It depends on Yams (YAML with line and column marks) and
-// SwiftCSV (lookup tables) and nothing heavy, so that gateways can embed it.
+// IVRCore is the pure heart of the toolkit: flow model, compiler, machine,
+// interpreter and knowledge-base search. It depends on Yams (YAML with line
+// and column marks) and nothing heavy, so that gateways can embed it.
 // The `ivr` command line sits on top; the benchmark is its own executable.
 let package = Package(
     name: "ivr",
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "IVRCore", targets: ["IVRCore"]),
+        .library(name: "IVRStore", targets: ["IVRStore"]),
         .executable(name: "ivr", targets: ["ivr"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
             name: "IVRCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
+        ),
+        // Popularity in SQLite (GRDB): kept out of the core so that gateways
+        // choose their own storage.
+        .target(
+            name: "IVRStore",
+            dependencies: ["IVRCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "ivr",
             dependencies: [
                 "IVRCore",
+                "IVRStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,10 +43,12 @@ let package = Package(
             name: "ivr-bench",
             dependencies: [
                 "IVRCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore"]),
-        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore"]),
+        .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore"]),
+        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRStore"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IVRCore
+import IVRStore
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,6 +64,13 @@ struct RunCommand: ParsableCommand {
         runner.called = called
         runner.language = lang
         runner.time = time
+        if let store = try KnowledgeCommand.store(db) {
+            runner.popularity = (try? store.popularity(knowledgeBases: machine.knowledgeBases.map(\.name))) ?? Popularity()
+            runner.record = { action in
+                // Written at once: a process killed later loses at most the call in flight.
+                do { try store.record(action) } catch { Console.error("ivr: --db: \(error)") }
+            }
+        }
         let printer = TranscriptPrinter(json: json)
         switch source {
         case .script(let tokens):

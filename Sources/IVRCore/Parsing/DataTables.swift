@@ -1,5 +1,4 @@
 import Foundation
-import SwiftCSV
 import Yams
 
 /// Lookup tables of a flow's `data:` file, which the command line (and the
@@ -94,30 +93,29 @@ public struct DataTables: Sendable {
         }
         sources.append(text)
         let fileMark = SourceMark(file: display, line: 1, column: 1)
+        let rows: [CSVReader.Row]
         do {
-            let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-            let csv = try EnumeratedCSV(string: body, delimiter: .comma, loadColumns: false)
-            let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let keyField = header.first, !keyField.isEmpty else {
-                bag.error("the CSV file has no header row: its first line names the columns, the first of them the key", at: fileMark)
-                return nil
-            }
-            var records: [[String: String]] = []
-            var row = 1
-            try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { (fields: [String]) in
-                row += 1
-                if fields.count > header.count {
-                    bag.error("row \(row) has \(fields.count) fields but the header names \(header.count)",
-                              at: SourceMark(file: display, line: row, column: 1))
-                }
-                var record: [String: String] = [:]
-                for (index, name) in header.enumerated() { record[name] = index < fields.count ? fields[index] : "" }
-                records.append(record)
-            }
-            return Table(keyField: keyField, records: records)
+            rows = try CSVReader.rows(text)
         } catch {
-            bag.error("cannot read the CSV file: \(error)", at: fileMark)
+            bag.error("cannot read the CSV file: \(error)", at: SourceMark(file: display, line: error.line, column: 1))
             return nil
         }
+        guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }),
+              let keyField = header.first, !keyField.isEmpty else {
+            bag.error("the CSV file has no header row: its first line names the columns, the first of them the key", at: fileMark)
+            return nil
+        }
+        var records: [[String: String]] = []
+        for row in rows.dropFirst() {
+            if row.fields.count != header.count {
+                bag.error("this row has \(row.fields.count) fields but the header names \(header.count)",
+                          at: SourceMark(file: display, line: row.line, column: 1))
+                continue
+            }
+            var record: [String: String] = [:]
+            for (name, value) in zip(header, row.fields) { record[name] = value }
+            records.append(record)
+        }
+        return Table(keyField: keyField, records: records)
     }
 }
