@@ -11,6 +11,12 @@ public final class PopularityStore: Sendable {
         public var article: String
         public var hits: Int
         public var resolutions: Int
+
+        public init(article: String, hits: Int, resolutions: Int) {
+            self.article = article
+            self.hits = hits
+            self.resolutions = resolutions
+        }
     }
 
     private let queue: DatabaseQueue

@@ -48,17 +48,7 @@ struct RunCommand: ParsableCommand {
             throw Console.fail("--lang: the flow does not declare '\(lang)'; it declares \(machine.languages.joined(separator: ", "))",
                                code: ExitStatus.usage)
         }
-        let source: KeySource
-        if let script {
-            source = .script(script)
-        } else if isatty(STDIN_FILENO) == 1 {
-            source = .terminal(TerminalKeys())
-        } else {
-            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            do { source = .script(try KeyScript.parse(text)) } catch {
-                throw Console.fail("standard input: \(error)", code: ExitStatus.usage)
-            }
-        }
+        let source: KeySource = script.map { .script($0) } ?? .standardInput(KeyReader())
         var runner = CallRunner(machine: machine, tables: compiled.tables)
         runner.caller = caller
         runner.called = called
@@ -76,14 +66,14 @@ struct RunCommand: ParsableCommand {
         case .script(let tokens):
             var remaining = tokens[...]
             runner.run(next: { remaining.popFirst() }, trace: printer.print)
-        case .terminal(let terminal):
-            defer { terminal.restore() }
-            runner.run(next: { terminal.next() }, trace: printer.print)
+        case .standardInput(let reader):
+            defer { reader.restore() }
+            runner.run(next: { reader.next() }, trace: printer.print)
         }
     }
 
     enum KeySource {
         case script([InputToken])
-        case terminal(TerminalKeys)
+        case standardInput(KeyReader)
     }
 }
