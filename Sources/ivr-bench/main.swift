@@ -5,9 +5,9 @@ import Foundation
 import IVRCore
 import Yams
 
-func seconds(_ body: () -> Void) -> Double {
+func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
-    body()
+    try body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
@@ -242,3 +242,5 @@ if let machine = utility.machine {
     print("   (run from the package root: Flows/utility.yaml did not compile)")
 }
 if sink == 42 { print("") }  // keeps the measured results alive
+
+do { try SearchBenchmark.run() } catch { print("   search benchmark failed: \(error)") }

@@ -12,6 +12,17 @@ public struct KnowledgeBase: Sendable {
         public var keywords: [String]
         public var mark: SourceMark
 
+        public init(id: String, code: String?, category: String?, titles: [(language: String, text: String)],
+                    answers: [(language: String, text: String)], keywords: [String], mark: SourceMark) {
+            self.id = id
+            self.code = code
+            self.category = category
+            self.titles = titles
+            self.answers = answers
+            self.keywords = keywords
+            self.mark = mark
+        }
+
         public func title(_ language: String) -> String? { titles.first { $0.language == language }?.text }
         public func answer(_ language: String) -> String? { answers.first { $0.language == language }?.text }
         /// The title in `language`, else the first one written.
