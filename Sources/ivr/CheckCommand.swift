@@ -18,16 +18,25 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var diagnostics: [Diagnostic] = []
-        var checked = 0
+        var checked = 0, knowledgeBases = 0
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw Console.fail("no such file or directory '\(path)'", code: ExitStatus.usage)
             }
-            let flows = isDirectory.boolValue ? FlowFinder.flows(under: path) : [path]
-            for flow in flows {
-                checked += 1
-                diagnostics += FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts)).diagnostics
+            let files = isDirectory.boolValue ? FlowFinder.flows(under: path) + FlowFinder.knowledgeBases(under: path) : [path]
+            for file in files {
+                if file.hasSuffix(".kb.yaml") {
+                    // Checked on its own too: an article no flow plays yet still has to be right.
+                    knowledgeBases += 1
+                    let bag = DiagnosticBag()
+                    var sources: [String] = []
+                    _ = KnowledgeBaseParser.load(path: file, display: file, bag: bag, sources: &sources)
+                    diagnostics += bag.diagnostics
+                } else {
+                    checked += 1
+                    diagnostics += FlowCompiler.compile(path: file, options: CompileOptions(promptsDirectory: prompts)).diagnostics
+                }
             }
         }
         diagnostics = diagnostics.normalized()
@@ -36,13 +45,15 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text:
             for diagnostic in diagnostics { Swift.print(diagnostic) }
-            Swift.print("checked \(checked) \(checked == 1 ? "flow" : "flows"): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
+            var what = "\(checked) \(checked == 1 ? "flow" : "flows")"
+            if knowledgeBases > 0 { what += ", \(knowledgeBases) \(knowledgeBases == 1 ? "knowledge base" : "knowledge bases")" }
+            Swift.print("checked \(what): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
         case .json:
             let items = diagnostics.map { item -> JSONValue in
                 .object([("file", .string(item.mark.file)), ("line", .int(item.mark.line)), ("column", .int(item.mark.column)),
                          ("severity", .string(item.severity.rawValue)), ("message", .string(item.message))])
             }
-            Swift.print(JSONValue.object([("flows", .int(checked)), ("errors", .int(errors)), ("warnings", .int(warnings)),
+            Swift.print(JSONValue.object([("flows", .int(checked)), ("knowledge_bases", .int(knowledgeBases)), ("errors", .int(errors)), ("warnings", .int(warnings)),
                                           ("diagnostics", .array(items))]).text)
         }
         if errors > 0 { throw ExitCode(ExitStatus.failure) }

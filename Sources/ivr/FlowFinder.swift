@@ -15,6 +15,10 @@ enum FlowFinder {
         }
     }
 
+    static func knowledgeBases(under directory: String) -> [String] {
+        yamlFiles(under: directory).filter { $0.hasSuffix(".kb.yaml") }
+    }
+
     static func scenarios(under directory: String) -> [String] {
         yamlFiles(under: directory).filter { $0.hasSuffix(".test.yaml") }
     }

@@ -34,7 +34,6 @@ public struct CallRunner {
         interpreter.popularity = popularity
         var output = interpreter.start(caller: caller, called: called, language: language, time: time)
         while true {
-            output.trace.forEach(trace)
             var answer: [String: String]??
             var transferFailed = false
             for action in output.actions {
@@ -51,6 +50,9 @@ public struct CallRunner {
                     record?(action)
                 }
             }
+            // Actions first (counts are written), then the trace: once a wait
+            // shows, everything before it has been carried out.
+            output.trace.forEach(trace)
             if let answer {
                 output = interpreter.lookupResult(answer)
             } else if transferFailed {
