@@ -23,6 +23,12 @@ enum FlowFinder {
         yamlFiles(under: directory).filter { $0.hasSuffix(".test.yaml") }
     }
 
+    /// A path relative to the working directory when inside it.
+    static func relative(_ path: String) -> String {
+        let base = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
     static func yamlFiles(under directory: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
         var result: [String] = []

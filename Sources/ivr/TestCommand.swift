@@ -10,6 +10,8 @@ struct TestCommand: ParsableCommand {
 
     @Argument(help: "Scenario files, or directories to search for *.test.yaml.") var paths: [String]
     @Option(help: "The prompt catalog directory.") var prompts: String?
+    @Flag(help: "Report which states and transitions the scenarios exercised, per flow.") var coverage = false
+    @Option(help: "Exit 1 when a flow's coverage is under N percent (implies --coverage).") var minCoverage: Double?
 
     func run() throws {
         var files: [String] = []
@@ -23,8 +25,11 @@ struct TestCommand: ParsableCommand {
         if files.isEmpty { Console.error("ivr: no *.test.yaml files in \(paths.joined(separator: ", "))") }
         let runner = ScenarioRunner(options: CompileOptions(promptsDirectory: prompts))
         var passed = 0, failed = 0
+        var flows: [String: ScenarioRunner.FlowCoverage] = [:]
+        var order: [String] = []
         for file in files {
-            for outcome in runner.run(path: file, display: file) {
+            let report = runner.report(path: file, display: file)
+            for outcome in report.outcomes {
                 if outcome.passed {
                     passed += 1
                     print("PASS  \(outcome.file): \(outcome.name)")
@@ -34,8 +39,32 @@ struct TestCommand: ParsableCommand {
                     for problem in outcome.problems { print("      \(problem)") }
                 }
             }
+            if let flow = report.coverage {
+                if flows[flow.flow] == nil { order.append(flow.flow) }
+                flows[flow.flow, default: flow].covered.formUnion(flow.covered)
+            }
+        }
+        var underMinimum = false
+        if coverage || minCoverage != nil {
+            for key in order {
+                guard let flow = flows[key] else { continue }
+                let points = flow.points
+                let states = points.filter { if case .state = $0 { return true } else { return false } }
+                let reachedStates = states.filter(flow.covered.contains).count
+                let transitions = points.count - states.count
+                let reachedTransitions = points.filter(flow.covered.contains).count - reachedStates
+                let shown = FlowFinder.relative(flow.flow)
+                print("coverage \(shown): \(reachedStates)/\(states.count) states, \(reachedTransitions)/\(transitions) transitions, "
+                      + String(format: "%.1f%%", flow.percent))
+                for point in flow.missed { print("  not reached: \(Coverage.describe(point, in: flow.machine))") }
+                if let minimum = minCoverage, flow.percent < minimum {
+                    underMinimum = true
+                    Console.error("ivr: coverage of \(shown) is " + String(format: "%.1f%%", flow.percent)
+                                  + ", under the minimum " + String(format: "%g%%", minimum))
+                }
+            }
         }
         print("\(passed) passed, \(failed) failed")
-        if failed > 0 || files.isEmpty { throw ExitCode(ExitStatus.failure) }
+        if failed > 0 || files.isEmpty || underMinimum { throw ExitCode(ExitStatus.failure) }
     }
 }

@@ -170,3 +170,53 @@ enum IVRBinary {
         """)
     }
 }
+
+@Suite struct CoverageTests {
+    static let flow = """
+    flow: a
+    start: main
+    languages: [en-US]
+    global: { "0": { transfer: operator } }
+    states:
+      main: { menu: { prompt: hi, options: { "1": check, "2": bye } } }
+      check:
+        branch:
+          - if: { var: caller, equals: "1" }
+            goto: bye
+          - else: bye
+      bye: { hangup: resolved }
+    """
+
+    @Test func coverageListsWhatNoScenarioReached() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/a.yaml": Self.flow,
+            "Flows/a.test.yaml": "flow: a.yaml\ncases:\n  - { name: one, input: \"1\", expect: { outcome: resolved } }\n",
+            "Prompts/en-US.yaml": "hi: Hi\n",
+        ])
+        let result = try IVRBinary.run(["test", "Flows", "--coverage"], in: directory)
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+        PASS  Flows/a.test.yaml: one
+        coverage Flows/a.yaml: 3/3 states, 2/8 transitions, 45.5%
+          not reached: main: key 2
+          not reached: main: no-input
+          not reached: main: no-match
+          not reached: main: on_failure
+          not reached: check: case 1
+          not reached: global key 0
+        1 passed, 0 failed
+
+        """)
+        let strict = try IVRBinary.run(["test", "Flows", "--min-coverage", "50"], in: directory)
+        #expect(strict.status == 1)
+        #expect(strict.stderr == "ivr: coverage of Flows/a.yaml is 45.5%, under the minimum 50%\n")
+        #expect(strict.stdout.hasSuffix("1 passed, 0 failed\n"))
+    }
+
+    @Test func exampleFlowsAreFullyCovered() throws {
+        let result = try IVRBinary.run(["test", "Flows", "--min-coverage", "100"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("coverage Flows/hotline.yaml: 22/22 states, 80/80 transitions, 100.0%"))
+        #expect(result.stdout.contains("coverage Flows/utility.yaml: 16/16 states, 37/37 transitions, 100.0%"))
+    }
+}

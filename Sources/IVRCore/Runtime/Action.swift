@@ -55,9 +55,12 @@ public enum Action: Sendable, Equatable {
 public struct Output: Sendable, Equatable {
     public var actions: [Action] = []
     public var trace: [TraceEvent] = []
+    /// States and transitions passed, when `Interpreter.coverage` is on.
+    public var covered: [CoveragePoint] = []
 
-    public init(actions: [Action] = [], trace: [TraceEvent] = []) {
+    public init(actions: [Action] = [], trace: [TraceEvent] = [], covered: [CoveragePoint] = []) {
         self.actions = actions
         self.trace = trace
+        self.covered = covered
     }
 }

@@ -19,6 +19,9 @@ public struct CallRunner {
     /// Receives `countHit` and `countResolution` as they happen (the command
     /// line writes them to the database at once).
     public var record: ((Action) -> Void)?
+    /// Receives the states and transitions the call passes (coverage is
+    /// recorded only when this is set).
+    public var covered: ((CoveragePoint) -> Void)?
 
     public init(machine: Machine, tables: DataTables) {
         self.machine = machine
@@ -32,6 +35,7 @@ public struct CallRunner {
     public func run(next: () -> InputToken?, trace: (TraceEvent) -> Void) -> Interpreter {
         var interpreter = Interpreter(machine: machine)
         interpreter.popularity = popularity
+        interpreter.coverage = covered != nil
         var output = interpreter.start(caller: caller, called: called, language: language, time: time)
         while true {
             var answer: [String: String]??
@@ -53,6 +57,7 @@ public struct CallRunner {
             // Actions first (counts are written), then the trace: once a wait
             // shows, everything before it has been carried out.
             output.trace.forEach(trace)
+            if let covered { output.covered.forEach(covered) }
             if let answer {
                 output = interpreter.lookupResult(answer)
             } else if transferFailed {

@@ -12,6 +12,9 @@ public struct Interpreter: Sendable {
     /// Article hit counts as the host read them when the call started; they
     /// order `top` menus and keypad-search matches.
     public var popularity = Popularity()
+    /// Report the states and transitions passed in `Output.covered` (for
+    /// `ivr test --coverage` and `ivr explore`).
+    public var coverage = false
     private var out = Output()
 
     public init(machine: Machine) {
@@ -136,6 +139,7 @@ public struct Interpreter: Sendable {
             return finishOutput()
         }
         emit(.lookup(table: lookup.table, key: masked ? "***" : key, found: record != nil))
+        cover(record != nil ? .found(call.state) : .notFound(call.state))
         if let record {
             call.variables[lookup.variable] = .record(record)
         } else {
@@ -151,6 +155,7 @@ public struct Interpreter: Sendable {
         begin()
         guard case .transferring(let onFail) = call.phase else { return finishOutput() }
         if let onFail, case .transfer(_, _, let transition?) = machine.states[onFail].kind {
+            cover(.onFail(onFail))
             call.phase = .running
             call.outcome = nil
             call.state = onFail
@@ -184,6 +189,10 @@ public struct Interpreter: Sendable {
     }
 
     private var current: Machine.State { machine.states[call.state] }
+
+    private mutating func cover(_ point: CoveragePoint) {
+        if coverage { out.covered.append(point) }
+    }
 
     private mutating func emit(_ kind: TraceEvent.Kind) {
         if tracing { out.trace.append(TraceEvent(state: current.name, kind: kind)) }
@@ -239,6 +248,7 @@ public struct Interpreter: Sendable {
         call.phase = .running
         call.steps += 1
         emit(.enter)
+        cover(.state(index))
         if call.steps >= machine.maxSteps {
             end("failed", hangUp: true)
             return nil
@@ -260,7 +270,9 @@ public struct Interpreter: Sendable {
             arrive(index)
             startAnswer(answer)
         case .branch(let cases, let otherwise):
-            return cases.first { holds($0.condition) }?.transition ?? otherwise
+            let position = cases.firstIndex { holds($0.condition) } ?? cases.count
+            cover(.branch(index, position))
+            return position < cases.count ? cases[position].transition : otherwise
         case .set(let assignments, let next):
             for assignment in assignments { assign(assignment) }
             return next
@@ -338,7 +350,11 @@ public struct Interpreter: Sendable {
         switch state.kind {
         case .menu(let menu) where call.phase == .menu:
             if tracing { emit(.key(key.description)) }
-            if let transition = menu.options[key] ?? machine.flows[state.flow].global[key] {
+            if let transition = menu.options[key] {
+                cover(.option(call.state, key))
+                run(transition)
+            } else if let transition = machine.flows[state.flow].global[key] {
+                cover(.global(state.flow, key))
                 run(transition)
             } else {
                 fail(input: key.description)
@@ -346,6 +362,7 @@ public struct Interpreter: Sendable {
         case .ask(let ask) where call.phase == .entry:
             emit(.key(ask.sensitive ? "***" : key.description))
             if call.entry.isEmpty, let option = ask.options[key] {
+                cover(.option(call.state, key))
                 run(option)
             } else if key == ask.finishOn {
                 finishEntry(ask)
@@ -399,6 +416,7 @@ public struct Interpreter: Sendable {
     private mutating func fail(input: String?) {
         guard let prompting = prompting(of: current) else { return }
         call.failures += 1
+        cover(input == nil ? .noInput(call.state) : .noMatch(call.state))
         if let input {
             emit(.noMatch(attempt: call.failures, input: maskedInput(input)))
             if let prompt = prompting.noMatch { play(prompt, bargeIn: prompting.bargeIn) }
@@ -407,6 +425,7 @@ public struct Interpreter: Sendable {
             if let prompt = prompting.noInput { play(prompt, bargeIn: prompting.bargeIn) }
         }
         if call.failures >= prompting.retries {
+            cover(.onFailure(call.state))
             call.phase = .running
             run(prompting.onFailure)
             return
@@ -601,13 +620,18 @@ public struct Interpreter: Sendable {
             if (1...9).contains(position), position <= articles.count {
                 playArticle(answer, articles[position - 1])
             } else if let transition = global[key] {
+                cover(.global(current.flow, key))
                 run(transition)
             } else {
                 fail(input: key.description)
             }
         case .answerAfter:
             emit(.key(key.description))
-            if let transition = answer.afterOptions[key] ?? global[key] {
+            if let transition = answer.afterOptions[key] {
+                cover(.after(call.state, key))
+                run(transition)
+            } else if let transition = global[key] {
+                cover(.global(current.flow, key))
                 run(transition)
             } else {
                 fail(input: key.description)

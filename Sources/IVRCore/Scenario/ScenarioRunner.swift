@@ -11,6 +11,25 @@ public struct ScenarioRunner {
         public var problems: [String]
     }
 
+    /// What a scenario file's cases exercised of its flow.
+    public struct FlowCoverage {
+        public var flow: String
+        public var machine: Machine
+        public var covered: Set<CoveragePoint>
+
+        public var points: [CoveragePoint] { Coverage.points(machine) }
+        public var missed: [CoveragePoint] { points.filter { !covered.contains($0) } }
+        public var percent: Double {
+            let all = points
+            return all.isEmpty ? 100 : Double(all.filter(covered.contains).count) / Double(all.count) * 100
+        }
+    }
+
+    public struct Report {
+        public var outcomes: [Outcome]
+        public var coverage: FlowCoverage?
+    }
+
     public var options: CompileOptions
     /// The clock for cases without `at` (the wall clock on the command line).
     public var now: Date
@@ -22,28 +41,40 @@ public struct ScenarioRunner {
 
     /// Runs every case of a file. A file that cannot be read, or whose flow
     /// does not compile, counts as one failure carrying the diagnostics.
-    public func run(path: String, display: String) -> [Outcome] {
+    public func run(path: String, display: String) -> [Outcome] { report(path: path, display: display).outcomes }
+
+    /// Runs every case of a file and gathers the coverage of its flow.
+    public func report(path: String, display: String) -> Report {
         let bag = DiagnosticBag()
         guard let scenario = ScenarioFile.load(path: path, display: display, files: options.files, bag: bag), !bag.hasErrors else {
-            return [Outcome(file: display, name: "(scenario file)", passed: false,
-                            problems: bag.diagnostics.normalized().map(\.description))]
+            return Report(outcomes: [Outcome(file: display, name: "(scenario file)", passed: false,
+                                             problems: bag.diagnostics.normalized().map(\.description))], coverage: nil)
         }
         let flowPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenario.flow.value)
         let compiled = FlowCompiler.compile(path: flowPath, options: options)
         guard let machine = compiled.machine else {
             let problems = compiled.errors.isEmpty ? ["\(scenario.flow.mark): error: the flow does not compile"] : compiled.errors.map(\.description)
-            return [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false, problems: problems)]
+            return Report(outcomes: [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false, problems: problems)],
+                          coverage: nil)
         }
         if compiled.isSubflow {
-            return [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false,
-                            problems: ["\(scenario.flow.mark): error: '\(scenario.flow.value)' is a sub-flow; test the flow that calls it"])]
+            return Report(outcomes: [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false,
+                                             problems: ["\(scenario.flow.mark): error: '\(scenario.flow.value)' is a sub-flow; test the flow that calls it"])],
+                          coverage: nil)
         }
-        return scenario.cases.map { run($0, machine: machine, tables: compiled.tables, file: display) }
+        var covered = Set<CoveragePoint>()
+        let outcomes = scenario.cases.map { item in
+            run(item, machine: machine, tables: compiled.tables, file: display, covered: { covered.insert($0) })
+        }
+        let flow = ((flowPath as NSString).standardizingPath)
+        return Report(outcomes: outcomes, coverage: FlowCoverage(flow: flow, machine: machine, covered: covered))
     }
 
-    func run(_ scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables, file: String) -> Outcome {
+    func run(_ scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables, file: String,
+             covered: @escaping (CoveragePoint) -> Void) -> Outcome {
         var problems: [String] = []
         var runner = CallRunner(machine: machine, tables: tables)
+        runner.covered = covered
         runner.caller = scenarioCase.settings.caller ?? ""
         runner.called = scenarioCase.settings.called ?? ""
         runner.time = now
