@@ -220,3 +220,65 @@ enum IVRBinary {
         #expect(result.stdout.contains("coverage Flows/utility.yaml: 16/16 states, 37/37 transitions, 100.0%"))
     }
 }
+
+@Suite struct GraphCommandTests {
+    static let hasGraphviz = FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")
+
+    @Test func dotDescribesEveryStateAndTransition() throws {
+        let result = try IVRBinary.run(["graph", "Flows/utility.yaml"])
+        #expect(result.status == 0)
+        let dot = result.stdout
+        #expect(dot.hasPrefix("digraph \"utility\" {"))
+        #expect(dot.contains("s2 [label=\"account\", shape=parallelogram];"))
+        #expect(dot.contains("subgraph cluster_1 {"))
+        #expect(dot.contains("s4 -> s5 [label=\"customer.balance > 0\"];"))
+        #expect(dot.contains("s3 -> s2 [label=\"not found\", style=dotted];"))
+        #expect(dot.contains("s1 -> s1 [label=\"no-input\", style=dashed];"))
+        #expect(dot.contains("s7 -> s12 [label=\"call\"];"))
+        #expect(dot.contains("s15 -> s1 [label=\"return\"];"))
+    }
+
+    @Test(.enabled(if: GraphCommandTests.hasGraphviz, "Graphviz is not installed (.ci/run installs it)"))
+    func graphvizAcceptsTheDOT() throws {
+        for flow in ["Flows/hotline.yaml", "Flows/utility.yaml"] {
+            let dot = try IVRBinary.run(["graph", flow]).stdout
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/dot")
+            process.arguments = ["-Tsvg", "-o", "/dev/null"]
+            let input = Pipe()
+            process.standardInput = input
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            input.fileHandleForWriting.write(Data(dot.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            let warnings = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0, "\(flow): \(warnings)")
+            #expect(warnings.isEmpty, "\(flow): \(warnings)")
+        }
+    }
+
+    @Test func mermaidUsesFlowchartSyntax() throws {
+        let result = try IVRBinary.run(["graph", "Flows/hotline.yaml", "--format", "mermaid"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "flowchart LR")
+        #expect(lines.contains("  s1{{\"language\"}}"))
+        #expect(lines.contains("  s12{\"route_member\"}"))
+        #expect(lines.contains("  s4 -->|\"#35;\"| end_back"))
+        #expect(lines.contains { $0.hasPrefix("  s12 -->|\"customer.tier in gold, platinum\"| ") })
+        // every edge joins two declared nodes
+        let declared = Set(lines.compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.contains("-->"), !trimmed.contains("-.->"), let end = trimmed.firstIndex(where: { "[{(>".contains($0) }) else { return nil }
+            return String(trimmed[..<end])
+        })
+        for line in lines where line.contains("-->") || line.contains("-.->") {
+            let parts = line.trimmingCharacters(in: .whitespaces).split(separator: " ")
+            let from = String(parts[0].prefix { $0 != "(" })
+            #expect(declared.contains(from) || from == "start", "\(line)")
+            #expect(declared.contains(String(parts.last ?? "")), "\(line)")
+        }
+    }
+}

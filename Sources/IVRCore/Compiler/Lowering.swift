@@ -72,7 +72,8 @@ final class Lowering {
         case .branch(let cases, let otherwise):
             let lowered = cases.compactMap { item -> Machine.BranchCase? in
                 guard let condition = condition(item.condition, unit: unit) else { return nil }
-                return Machine.BranchCase(condition: condition, transition: transition(item.transition, unit: unit, context: context))
+                return Machine.BranchCase(condition: condition, transition: transition(item.transition, unit: unit, context: context),
+                                          label: item.condition.description)
             }
             return .branch(cases: lowered, otherwise: transition(otherwise, unit: unit, context: context, owner: state))
         case .set(let assignments, let next):

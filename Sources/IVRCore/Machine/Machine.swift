@@ -184,6 +184,8 @@ public struct Machine: Sendable {
     public struct BranchCase: Sendable {
         public var condition: Condition
         public var transition: Transition
+        /// The condition as written, for diagrams and reports.
+        public var label: String
     }
 
     public struct Assignment: Sendable {

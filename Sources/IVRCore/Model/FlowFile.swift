@@ -165,6 +165,24 @@ public indirect enum ConditionDecl {
     case not(ConditionDecl)
 }
 
+extension ConditionDecl: CustomStringConvertible {
+    /// The condition as an author would read it: `customer.tier in gold, platinum`.
+    public var description: String {
+        switch self {
+        case let .equals(variable, value): return "\(variable.value) = \(value.value)"
+        case let .oneOf(variable, values): return "\(variable.value) in \(values.map(\.value).joined(separator: ", "))"
+        case let .matches(variable, pattern): return "\(variable.value) matches \(pattern.value)"
+        case let .lessThan(variable, number): return "\(variable.value) < \(number.value)"
+        case let .greaterThan(variable, number): return "\(variable.value) > \(number.value)"
+        case let .exists(variable, expected): return expected ? "\(variable.value) is set" : "\(variable.value) is not set"
+        case let .open(schedule): return "open \(schedule.value)"
+        case let .all(list): return list.map { "(\($0))" }.joined(separator: " and ")
+        case let .any(list): return list.map { "(\($0))" }.joined(separator: " or ")
+        case let .not(inner): return "not (\(inner))"
+        }
+    }
+}
+
 /// Where to go: `name`, `repeat`, `back`, `restart`, or a mapping of
 /// `say`, `set` and one of `goto`, `transfer`, `hangup`.
 public struct TransitionDecl {
