@@ -282,3 +282,23 @@ enum IVRBinary {
         }
     }
 }
+
+@Suite struct SchemaCommandTests {
+    @Test(arguments: ["flow", "knowledge", "scenario"])
+    func schemasAreJSONThatRejectUnknownKeys(kind: String) throws {
+        let result = try IVRBinary.run(["schema", kind])
+        #expect(result.status == 0)
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(schema["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+        #expect(schema["additionalProperties"] as? Bool == false)
+        let definitions = try #require(schema["definitions"] as? [String: Any])
+        #expect(definitions["state"] != nil && definitions["article"] != nil && definitions["case"] != nil)
+    }
+
+    @Test func theFlowSchemaKnowsEveryStateKind() throws {
+        let result = try IVRBinary.run(["schema"])
+        for kind in ["say", "menu", "ask", "branch", "set", "lookup", "answer", "call", "return", "transfer", "hangup"] {
+            #expect(result.stdout.contains("\"required\":[\"\(kind)\""), "\(kind)")
+        }
+    }
+}
