@@ -302,3 +302,50 @@ enum IVRBinary {
         }
     }
 }
+
+@Suite struct ExploreCommandTests {
+    @Test func hotlineReportsOutcomesTransfersAndUnreachedStates() throws {
+        let result = try IVRBinary.run(["explore", "Flows/hotline.yaml", "--at", "2026-11-23T10:00:00+08:00",
+                                        "--require", "transfer:operator<=3", "--json"])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let transfers = try #require(report["transfers"] as? [[String: Any]])
+        #expect(transfers.map { $0["target"] as? String } == ["operator", "vip_desk"])
+        #expect(transfers.first?["presses"] as? Int == 0, "silence alone reaches an agent")
+        let outcomes = try #require(report["outcomes"] as? [[String: Any]])
+        #expect(Set(outcomes.compactMap { $0["outcome"] as? String }) == ["abandoned", "resolved", "transferred"])
+        #expect(report["unreached"] as? [String] == ["closed"], "business hours: the closed message is never heard")
+        #expect(report["cannot_end"] as? [String] == [])
+        #expect(report["faults"] as? [String] == [])
+        let deepest = try #require(report["deepest_menu"] as? [String: Any])
+        #expect(deepest["depth"] as? Int == 4)
+    }
+
+    @Test func requirementsThatFailExitOne() throws {
+        let result = try IVRBinary.run(["explore", "Flows/utility.yaml", "--require", "outcome:resolved<=3"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "ivr: requirement not met: outcome:resolved<=3: takes 13 presses (1 1111111111 1 (found 3107654321) 3)\n")
+        let bad = try IVRBinary.run(["explore", "Flows/utility.yaml", "--require", "agent<3"])
+        #expect(bad.status == 2)
+    }
+
+    @Test func loopsThatNeverEndAreFound() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/trap.yaml": """
+            flow: trap
+            start: main
+            languages: [en-US]
+            states:
+              main: { menu: { prompt: hi, options: { "1": trap, "2": bye } } }
+              trap: { menu: { prompt: hi, options: { "1": trap2 }, on_failure: trap } }
+              trap2: { menu: { prompt: hi, options: { "1": trap }, on_failure: trap2 } }
+              bye: { hangup: resolved }
+            """,
+            "Prompts/en-US.yaml": "hi: Hi\n",
+        ])
+        let result = try IVRBinary.run(["explore", "Flows/trap.yaml", "--max-depth", "6"], in: directory)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("cannot end: trap, trap2\n"))
+        #expect(result.stdout.contains("  resolved      1 press : 2\n"))
+    }
+}

@@ -2,8 +2,8 @@ import Foundation
 
 /// The state of one call, a value: save it (Codable) at any wait and resume
 /// it later, in this process or another, on the machine version it names.
-public struct Call: Sendable, Codable, Equatable {
-    public enum Phase: Sendable, Codable, Equatable {
+public struct Call: Sendable, Codable, Hashable {
+    public enum Phase: Sendable, Codable, Hashable {
         case notStarted
         /// Between states, running without waiting (never seen by a host).
         case running
@@ -21,7 +21,7 @@ public struct Call: Sendable, Codable, Equatable {
         case ended
     }
 
-    public enum Value: Sendable, Codable, Equatable {
+    public enum Value: Sendable, Codable, Hashable {
         case text(String)
         case record([String: String])
     }
@@ -50,6 +50,7 @@ public struct Call: Sendable, Codable, Equatable {
     /// The last knowledge-base article played (for resolutions).
     public var lastArticle: String?
     public var lastKnowledge: Int?
+    public var lastTransfer: String?
 
     public init(machineVersion: String) { self.machineVersion = machineVersion }
 }
