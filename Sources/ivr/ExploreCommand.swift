@@ -54,11 +54,7 @@ struct ExploreCommand: ParsableCommand {
             guard let parsed = CallTime.parse(at) else { throw Console.fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage) }
             time = parsed
         }
-        let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
-        for diagnostic in compiled.errors { Console.error(diagnostic.description) }
-        guard let machine = compiled.machine else {
-            throw Console.fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
-        }
+        let (compiled, machine) = try Console.compile(flow, prompts: prompts)
         if compiled.isSubflow { throw Console.fail("'\(flow)' is a sub-flow: explore the flow that calls it", code: ExitStatus.usage) }
         if let lang, machine.languageIndex(lang) == nil {
             throw Console.fail("--lang: the flow does not declare '\(lang)'", code: ExitStatus.usage)

@@ -18,11 +18,7 @@ struct GraphCommand: ParsableCommand {
     }
 
     func run() throws {
-        let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
-        for diagnostic in compiled.errors { Console.error(diagnostic.description) }
-        guard let machine = compiled.machine else {
-            throw Console.fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
-        }
+        let (_, machine) = try Console.compile(flow, prompts: prompts)
         print(FlowGraph(machine).render(format == .dot ? .dot : .mermaid), terminator: "")
     }
 }

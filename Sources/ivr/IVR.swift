@@ -38,6 +38,17 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Compiles a flow for a command that needs its machine: errors go to
+    /// standard error, and a flow that does not compile ends with exit 1.
+    static func compile(_ flow: String, prompts: String?) throws -> (CompileResult, Machine) {
+        let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
+        for diagnostic in compiled.errors { error(diagnostic.description) }
+        guard let machine = compiled.machine else {
+            throw fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
+        }
+        return (compiled, machine)
+    }
+
     /// Ends the command with a message on standard error and an exit code.
     static func fail(_ message: String, code: Int32) -> ExitCode {
         error("ivr: " + message)

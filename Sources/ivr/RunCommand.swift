@@ -36,11 +36,7 @@ struct RunCommand: ParsableCommand {
             }
             time = parsed
         }
-        let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
-        for diagnostic in compiled.errors { Console.error(diagnostic.description) }
-        guard let machine = compiled.machine else {
-            throw Console.fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
-        }
+        let (compiled, machine) = try Console.compile(flow, prompts: prompts)
         if compiled.isSubflow {
             throw Console.fail("'\(flow)' is a sub-flow (it has a 'return' state): run the flow that calls it", code: ExitStatus.usage)
         }

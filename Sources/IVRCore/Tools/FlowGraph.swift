@@ -52,8 +52,9 @@ public struct FlowGraph {
             return id
         }
         func connect(_ state: Int, _ transition: Machine.Transition, _ label: String, _ style: Style = .normal) {
-            let from = Self.id(state)
-            let flow = machine.states[state].flow
+            connect(from: Self.id(state), flow: machine.states[state].flow, transition, label, style)
+        }
+        func connect(from: String, flow: Int, _ transition: Machine.Transition, _ label: String, _ style: Style = .normal) {
             switch transition.target {
             case .state(let target): edges.append(Edge(from: from, to: Self.id(target), label: label, style: style))
             case .repeat: edges.append(Edge(from: from, to: from, label: label.isEmpty ? "repeat" : "\(label) (repeat)", style: .loop))
@@ -132,14 +133,7 @@ public struct FlowGraph {
                 if !nodes.contains(where: { $0.id == id }) {
                     nodes.append(Node(id: id, label: "any menu", shape: .menu, flow: flow))
                 }
-                switch transition.target {
-                case .state(let target): edges.append(Edge(from: id, to: Self.id(target), label: "global \(key)", style: .normal))
-                case .transfer(let target): edges.append(Edge(from: id, to: end("transfer: \(target)", .transfer, flow: 0), label: "global \(key)", style: .normal))
-                case .hangup(let outcome): edges.append(Edge(from: id, to: end("hangup: \(outcome)", .hangup, flow: 0), label: "global \(key)", style: .normal))
-                case .repeat: edges.append(Edge(from: id, to: id, label: "global \(key) (repeat)", style: .loop))
-                case .back: edges.append(Edge(from: id, to: end("back", .back, flow: flow), label: "global \(key)", style: .normal))
-                case .restart: edges.append(Edge(from: id, to: Self.id(machine.start), label: "global \(key) (restart)", style: .normal))
-                }
+                connect(from: id, flow: flow, transition, "global \(key)")
             }
         }
         nodes += endOrder.compactMap { ends[$0] }
