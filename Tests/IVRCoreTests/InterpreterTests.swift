@@ -232,6 +232,16 @@ import Testing
         #expect(call.variable("attempt") == "1")
     }
 
+    @Test func recordedPromptsCarryTheirAudioPath() throws {
+        let flow = Fixture.flow("  main: { say: [welcome, info], next: bye }\n  bye: { hangup: resolved }")
+        let (_, output) = try start(flow, extra: ["/t/Prompts/zh-CN/welcome.wav": "RIFF", "/t/Prompts/zh-CN/welcome.mp3": "ID3"])
+        let audio = output.actions.compactMap { action -> String? in
+            if case .play(let play) = action { return play.audio ?? "(none)" } else { return nil }
+        }
+        #expect(audio == ["/t/Prompts/zh-CN/welcome.wav", "(none)"], "wav is tried before mp3; info has no recording")
+        #expect(output.lines[1].hasSuffix(#""text":"欢迎","audio":"/t/Prompts/zh-CN/welcome.wav"}"#))
+    }
+
     @Test func subFlowsReturnAndNameTheirStates() throws {
         let sub = """
         flow: billing

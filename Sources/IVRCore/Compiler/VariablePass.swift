@@ -14,6 +14,7 @@ struct VariablePass {
         }
         var diagnostics: [Diagnostic] = []
         var reported = Set<String>()
+        var variablesOf: [String: [String]] = [:]  // a catalog text's placeholders, parsed once
         for (unit, walk) in zip(compilation.units, walks) {
             var reads: [(name: String, mark: SourceMark)] = []
             for condition in walk.conditions { collect(condition, into: &reads) }
@@ -27,8 +28,10 @@ struct VariablePass {
             let prompts = walk.prompts.map { ($0, set) } + walk.itemPrompts.map { ($0, set.union(["title", "key"])) }
             for (key, known) in prompts {
                 for language in compilation.machineLanguages {
-                    guard let text = unit.catalogs[language]?.entries[key.value] else { continue }
-                    for name in Template(text.value).variables where !known.contains(name) {
+                    guard let text = unit.catalogs[language]?.entries[key.value]?.value else { continue }
+                    let variables = variablesOf[text] ?? Template(text).variables
+                    variablesOf[text] = variables
+                    for name in variables where !known.contains(name) {
                         let id = "\(unit.promptDirectory)\u{0}\(key.value)\u{0}\(name)"
                         guard reported.insert(id).inserted else { continue }
                         diagnostics.append(.warning("prompt '\(key.value)' has the placeholder '{\(name)}', but nothing sets '\(name)'",

@@ -9,6 +9,8 @@ public struct PromptCatalog {
     public var language: String
     public var path: String
     public var entries: [String: Located<String>] = [:]
+    /// `<dir>/<tag>/` when it exists (checked once, at load): recorded audio.
+    var audioDirectory: String?
 
     /// Loads `<directory>/<language>.yaml`; nil (with a diagnostic) when it is
     /// missing or broken. `mark` is where the flow names the language.
@@ -27,6 +29,8 @@ public struct PromptCatalog {
         }
         sources.append(document.text)
         var catalog = PromptCatalog(language: language, path: path)
+        let audio = (directory as NSString).appendingPathComponent(language)
+        catalog.audioDirectory = files.fileExists(atPath: audio) ? audio : nil
         if let root = document.root {
             catalog.flatten(root, prefix: "", reader: NodeReader(file: document.file, bag: local))
         }
@@ -51,8 +55,7 @@ public struct PromptCatalog {
 
     /// The recorded audio for a key, if a file `<dir>/<tag>/<key>.<ext>` exists.
     public func audioPath(for key: String, files: FileSource) -> String? {
-        let directory = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(language)
-        guard files.fileExists(atPath: directory) else { return nil }
+        guard let directory = audioDirectory else { return nil }
         for ext in Self.audioExtensions {
             let candidate = (directory as NSString).appendingPathComponent("\(key).\(ext)")
             if files.fileExists(atPath: candidate) {

@@ -23,7 +23,13 @@ public struct MemoryFiles: FileSource {
     }
 
     public func contents(atPath path: String) -> Data? { files[Self.normalize(path)] }
-    public func fileExists(atPath path: String) -> Bool { files[Self.normalize(path)] != nil }
+    /// A file, or a directory that holds one.
+    public func fileExists(atPath path: String) -> Bool {
+        let normalized = Self.normalize(path)
+        if files[normalized] != nil { return true }
+        let prefix = normalized.hasSuffix("/") ? normalized : normalized + "/"
+        return files.keys.contains { $0.hasPrefix(prefix) }
+    }
 
     static func normalize(_ path: String) -> String { (path as NSString).standardizingPath }
 }
