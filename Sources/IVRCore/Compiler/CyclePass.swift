@@ -1,7 +1,7 @@
 /// Errors for loops of states that never wait for the caller: a call that
 /// enters one could go round it forever without input.
 enum CyclePass {
-    static func run(machine: Machine, callSites: [Int: [Int]], units: [CompilationUnit]) -> [Diagnostic] {
+    static func run(machine: Machine, callSites: [Int: [Int]]) -> [Diagnostic] {
         let count = machine.states.count
         guard count > 0 else { return [] }
         let edges = (0..<count).map { MachineGraph.edgesWithoutInput(machine, $0, callSites: callSites) }

@@ -52,8 +52,6 @@ final class Compilation {
     var knowledgeByPath: [String: Int] = [:]
     /// Articles already checked for every language (`knowledge/article`).
     var checkedArticles = Set<String>()
-    /// For each sub-flow unit, the call states that call it.
-    var callSites: [Int: [Int]] = [:]
 
     init(options: CompileOptions) { self.options = options }
 
@@ -85,8 +83,9 @@ final class Compilation {
                               flows: lowering.flows, states: states, prompts: prompts,
                               schedules: schedules, knowledgeBases: knowledgeBases,
                               maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
-        bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites, units: units))
-        bag.add(contentsOf: ReachabilityPass.run(machine: machine, units: units))
+        let callSites = MachineGraph.callSites(machine)
+        bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites))
+        bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
         bag.add(contentsOf: VariablePass(compilation: self).run())
         var hash = ContentHash()
         for source in sources { hash.add(source) }

@@ -46,8 +46,8 @@ final class Lowering {
                 global[key] = transition(option.transition, unit: unit, context: .waiting)
             }
         }
-        for (offset, state) in file.states.enumerated() {
-            let kind = lowerState(state, unit: unit, index: info.base + offset)
+        for state in file.states {
+            let kind = lowerState(state, unit: unit)
             compilation.states.append(Machine.State(name: info.traceName(state.name), flow: unit, mark: state.mark, kind: kind))
         }
         return Machine.FlowInfo(name: file.name?.value ?? "", file: compilation.display(info.absolutePath),
@@ -56,7 +56,7 @@ final class Lowering {
 
     // MARK: - States
 
-    func lowerState(_ state: StateDecl, unit: Int, index: Int) -> Machine.Kind {
+    func lowerState(_ state: StateDecl, unit: Int) -> Machine.Kind {
         let failed = Machine.Kind.hangup(outcome: "failed", say: [])
         let context = Context.notWaiting(state.kind.name)
         switch state.kind {
@@ -86,7 +86,6 @@ final class Lowering {
         case .call(let file, let next):
             let path = ((compilation.units[unit].directory as NSString).appendingPathComponent(file.value) as NSString).standardizingPath
             guard let target = compilation.unitByPath[path] else { return failed }
-            compilation.callSites[target, default: []].append(index)
             let start = flowStart(target)
             return .call(start: start, next: transition(next, unit: unit, context: context, owner: state))
         case .return:

@@ -1,5 +1,14 @@
-/// The edges of a machine's states, for the graph passes.
+/// The edges of a machine's states, for the graph passes and diagrams.
 enum MachineGraph {
+    /// For each flow, the call states that call it (a return goes back to their `next`).
+    static func callSites(_ machine: Machine) -> [Int: [Int]] {
+        var sites: [Int: [Int]] = [:]
+        for (index, state) in machine.states.enumerated() {
+            if case .call(let start, _) = state.kind { sites[machine.states[start].flow, default: []].append(index) }
+        }
+        return sites
+    }
+
     /// Targets a state goes to without waiting for the caller: the loops
     /// that `CyclePass` looks for are made of these.
     static func edgesWithoutInput(_ machine: Machine, _ index: Int, callSites: [Int: [Int]]) -> [Int] {

@@ -1,11 +1,7 @@
 /// Warnings for states no call can reach from the start.
 enum ReachabilityPass {
-    static func run(machine: Machine, units: [CompilationUnit]) -> [Diagnostic] {
+    static func run(machine: Machine, callSites: [Int: [Int]]) -> [Diagnostic] {
         guard !machine.states.isEmpty else { return [] }
-        var callSites: [Int: [Int]] = [:]
-        for (index, state) in machine.states.enumerated() {
-            if case .call(let start, _) = state.kind { callSites[machine.states[start].flow, default: []].append(index) }
-        }
         var reached = Array(repeating: false, count: machine.states.count)
         var stack = [machine.start]
         reached[machine.start] = true

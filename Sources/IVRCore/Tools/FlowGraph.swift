@@ -69,10 +69,7 @@ public struct FlowGraph {
             edges.append(Edge(from: Self.id(state), to: Self.id(state), label: "no-match", style: .loop))
             connect(state, prompting.onFailure, "on_failure", .failure)
         }
-        var callSites: [Int: [Int]] = [:]
-        for (index, state) in machine.states.enumerated() {
-            if case .call(let start, _) = state.kind { callSites[machine.states[start].flow, default: []].append(index) }
-        }
+        let callSites = MachineGraph.callSites(machine)
         for (index, state) in machine.states.enumerated() {
             let short = state.flow == 0 ? state.name : String(state.name.split(separator: "/").last ?? "")
             let shape: Shape
