@@ -353,11 +353,8 @@ public struct Interpreter: Sendable {
             if let transition = menu.options[key] {
                 cover(.option(call.state, key))
                 run(transition)
-            } else if let transition = machine.flows[state.flow].global[key] {
-                cover(.global(state.flow, key))
-                run(transition)
             } else {
-                fail(input: key.description)
+                globalOrNoMatch(key)
             }
         case .ask(let ask) where call.phase == .entry:
             emit(.key(ask.sensitive ? "***" : key.description))
@@ -387,6 +384,18 @@ public struct Interpreter: Sendable {
             pressInAnswer(key, answer)
         default:
             break
+        }
+    }
+
+    /// A key the waiting state has no option for: the flow's global key,
+    /// else a no-match. (Asks and code or search entries never get here.)
+    private mutating func globalOrNoMatch(_ key: DTMFKey) {
+        let flow = current.flow
+        if let transition = machine.flows[flow].global[key] {
+            cover(.global(flow, key))
+            run(transition)
+        } else {
+            fail(input: key.description)
         }
     }
 
@@ -616,29 +625,22 @@ public struct Interpreter: Sendable {
     }
 
     private mutating func pressInAnswer(_ key: DTMFKey, _ answer: Machine.Answer) {
-        let global = machine.flows[current.flow].global
         switch call.phase {
         case .answerOffer(let articles, _):
             emit(.key(key.description))
             let position = Int(key.rawValue)
             if (1...9).contains(position), position <= articles.count {
                 playArticle(answer, articles[position - 1])
-            } else if let transition = global[key] {
-                cover(.global(current.flow, key))
-                run(transition)
             } else {
-                fail(input: key.description)
+                globalOrNoMatch(key)
             }
         case .answerAfter:
             emit(.key(key.description))
             if let transition = answer.afterOptions[key] {
                 cover(.after(call.state, key))
                 run(transition)
-            } else if let transition = global[key] {
-                cover(.global(current.flow, key))
-                run(transition)
             } else {
-                fail(input: key.description)
+                globalOrNoMatch(key)
             }
         case .answerEntry:
             emit(.key(key.description))
