@@ -19,24 +19,18 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var diagnostics: [Diagnostic] = []
         var checked = 0, knowledgeBases = 0
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw Console.fail("no such file or directory '\(path)'", code: ExitStatus.usage)
-            }
-            let files = isDirectory.boolValue ? FlowFinder.flows(under: path) + FlowFinder.knowledgeBases(under: path) : [path]
-            for file in files {
-                if file.hasSuffix(".kb.yaml") {
-                    // Checked on its own too: an article no flow plays yet still has to be right.
-                    knowledgeBases += 1
-                    let bag = DiagnosticBag()
-                    var sources: [String] = []
-                    _ = KnowledgeBaseParser.load(path: file, display: file, bag: bag, sources: &sources)
-                    diagnostics += bag.diagnostics
-                } else {
-                    checked += 1
-                    diagnostics += FlowCompiler.compile(path: file, options: CompileOptions(promptsDirectory: prompts)).diagnostics
-                }
+        let files = try FlowFinder.expand(paths) { FlowFinder.flows(under: $0) + FlowFinder.knowledgeBases(under: $0) }
+        for file in files {
+            if file.hasSuffix(".kb.yaml") {
+                // Checked on its own too: an article no flow plays yet still has to be right.
+                knowledgeBases += 1
+                let bag = DiagnosticBag()
+                var sources: [String] = []
+                _ = KnowledgeBaseParser.load(path: file, display: file, bag: bag, sources: &sources)
+                diagnostics += bag.diagnostics
+            } else {
+                checked += 1
+                diagnostics += FlowCompiler.compile(path: file, options: CompileOptions(promptsDirectory: prompts)).diagnostics
             }
         }
         diagnostics = diagnostics.normalized()

@@ -49,11 +49,7 @@ struct ExploreCommand: ParsableCommand {
             return requirement
         }
         guard maxDepth >= 1, maxDepth <= 50 else { throw Console.fail("--max-depth: use 1 to 50", code: ExitStatus.usage) }
-        var time = Date()
-        if let at {
-            guard let parsed = CallTime.parse(at) else { throw Console.fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage) }
-            time = parsed
-        }
+        let time = try Console.callTime(at)
         let (compiled, machine) = try Console.compile(flow, prompts: prompts)
         if compiled.isSubflow { throw Console.fail("'\(flow)' is a sub-flow: explore the flow that calls it", code: ExitStatus.usage) }
         if let lang, machine.languageIndex(lang) == nil {

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 
 /// Finds flow and scenario files under a directory.
 enum FlowFinder {
@@ -23,10 +24,17 @@ enum FlowFinder {
         yamlFiles(under: directory).filter { $0.hasSuffix(".test.yaml") }
     }
 
-    /// A path relative to the working directory when inside it.
-    static func relative(_ path: String) -> String {
-        let base = FileManager.default.currentDirectoryPath + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    /// The files named on the command line: a file as it is, a directory
+    /// as the files `search` finds under it; a path that does not exist is
+    /// a usage error.
+    static func expand(_ paths: [String], search: (String) -> [String]) throws -> [String] {
+        try paths.flatMap { path -> [String] in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Console.fail("no such file or directory '\(path)'", code: ExitStatus.usage)
+            }
+            return isDirectory.boolValue ? search(path) : [path]
+        }
     }
 
     static func yamlFiles(under directory: String) -> [String] {

@@ -49,6 +49,14 @@ enum Console {
         return (compiled, machine)
     }
 
+    /// `--at`: the call's time, or the clock when not given; a time that
+    /// does not parse is a usage error.
+    static func callTime(_ at: String?) throws -> Date {
+        guard let at else { return Date() }
+        guard let time = CallTime.parse(at) else { throw fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage) }
+        return time
+    }
+
     /// Ends the command with a message on standard error and an exit code.
     static func fail(_ message: String, code: Int32) -> ExitCode {
         error("ivr: " + message)

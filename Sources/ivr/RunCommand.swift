@@ -29,13 +29,7 @@ struct RunCommand: ParsableCommand {
         if let input {
             do { script = try KeyScript.parse(input) } catch { throw Console.fail("--input: \(error)", code: ExitStatus.usage) }
         }
-        var time = Date()
-        if let at {
-            guard let parsed = CallTime.parse(at) else {
-                throw Console.fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage)
-            }
-            time = parsed
-        }
+        let time = try Console.callTime(at)
         let (compiled, machine) = try Console.compile(flow, prompts: prompts)
         if compiled.isSubflow {
             throw Console.fail("'\(flow)' is a sub-flow (it has a 'return' state): run the flow that calls it", code: ExitStatus.usage)

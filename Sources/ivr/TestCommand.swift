@@ -14,14 +14,7 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Exit 1 when a flow's coverage is under N percent (implies --coverage).") var minCoverage: Double?
 
     func run() throws {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw Console.fail("no such file or directory '\(path)'", code: ExitStatus.usage)
-            }
-            files += isDirectory.boolValue ? FlowFinder.scenarios(under: path) : [path]
-        }
+        let files = try FlowFinder.expand(paths, search: FlowFinder.scenarios(under:))
         if files.isEmpty { Console.error("ivr: no *.test.yaml files in \(paths.joined(separator: ", "))") }
         let runner = ScenarioRunner(options: CompileOptions(promptsDirectory: prompts))
         var passed = 0, failed = 0
@@ -53,7 +46,7 @@ struct TestCommand: ParsableCommand {
                 let reachedStates = states.filter(flow.covered.contains).count
                 let transitions = points.count - states.count
                 let reachedTransitions = points.filter(flow.covered.contains).count - reachedStates
-                let shown = FlowFinder.relative(flow.flow)
+                let shown = DisplayPath.relative(flow.flow, to: FileManager.default.currentDirectoryPath)
                 print("coverage \(shown): \(reachedStates)/\(states.count) states, \(reachedTransitions)/\(transitions) transitions, "
                       + String(format: "%.1f%%", flow.percent))
                 for point in flow.missed { print("  not reached: \(Coverage.describe(point, in: flow.machine))") }

@@ -64,9 +64,7 @@ final class Compilation {
 
     /// How diagnostics name a file: relative to the working directory when inside it.
     func display(_ absolutePath: String) -> String {
-        let base = (options.workingDirectory as NSString).standardizingPath
-        let prefix = base.hasSuffix("/") ? base : base + "/"
-        return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+        DisplayPath.relative(absolutePath, to: options.workingDirectory)
     }
 
     func run(topPath: String) -> CompileResult {
