@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import IVRCore
 
+extension FlowGraph.Format: ExpressibleByArgument {}
+
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
@@ -10,15 +12,11 @@ struct GraphCommand: ParsableCommand {
     )
 
     @Argument(help: "The flow file.") var flow: String
-    @Option(help: "dot or mermaid.") var format: Format = .dot
+    @Option(help: "dot or mermaid.") var format: FlowGraph.Format = .dot
     @Option(help: "The prompt catalog directory.") var prompts: String?
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case dot, mermaid
-    }
 
     func run() throws {
         let (_, machine) = try Console.compile(flow, prompts: prompts)
-        print(FlowGraph(machine).render(format == .dot ? .dot : .mermaid), terminator: "")
+        print(FlowGraph(machine).render(format), terminator: "")
     }
 }

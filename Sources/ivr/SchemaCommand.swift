@@ -1,6 +1,8 @@
 import ArgumentParser
 import IVRCore
 
+extension FlowSchema.Kind: ExpressibleByArgument {}
+
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
@@ -11,14 +13,9 @@ struct SchemaCommand: ParsableCommand {
         """
     )
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case flow, knowledge, scenario
-    }
-
-    @Argument(help: "flow (default), knowledge or scenario.") var kind: Kind = .flow
+    @Argument(help: "flow (default), knowledge or scenario.") var kind: FlowSchema.Kind = .flow
 
     func run() throws {
-        let schema = FlowSchema.Kind(rawValue: kind.rawValue) ?? .flow
-        print(FlowSchema.document(schema).text)
+        print(FlowSchema.document(kind).text)
     }
 }

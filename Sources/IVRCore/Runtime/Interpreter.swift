@@ -468,9 +468,6 @@ public struct Interpreter: Sendable {
 
     // MARK: - Endings
 
-    /// The target of the last transfer, for hosts and tools.
-    public var lastTransfer: String? { call.lastTransfer }
-
     private mutating func transfer(to target: String, onFail: Int?) {
         call.lastTransfer = target
         emit(.transfer(target: target))

@@ -41,8 +41,6 @@ public struct ScenarioRunner {
 
     /// Runs every case of a file. A file that cannot be read, or whose flow
     /// does not compile, counts as one failure carrying the diagnostics.
-    public func run(path: String, display: String) -> [Outcome] { report(path: path, display: display).outcomes }
-
     /// Runs every case of a file and gathers the coverage of its flow.
     public func report(path: String, display: String) -> Report {
         let bag = DiagnosticBag()
