@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "IVRCore", targets: ["IVRCore"]),
+        .library(name: "IVRTools", targets: ["IVRTools"]),
         .library(name: "IVRStore", targets: ["IVRStore"]),
         .executable(name: "ivr", targets: ["ivr"]),
     ],
@@ -25,6 +26,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // What authors and CI use around the core: scenarios, the command
+        // line's call runner and key scripts, exploration, diagrams, schemas.
+        // Gateways embed IVRCore without it.
+        .target(
+            name: "IVRTools",
+            dependencies: ["IVRCore", .product(name: "Yams", package: "Yams")]
+        ),
         // Popularity in SQLite (GRDB): kept out of the core so that gateways
         // choose their own storage.
         .target(
@@ -35,6 +43,7 @@ let package = Package(
             name: "ivr",
             dependencies: [
                 "IVRCore",
+                "IVRTools",
                 "IVRStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -43,12 +52,13 @@ let package = Package(
             name: "ivr-bench",
             dependencies: [
                 "IVRCore",
+                "IVRTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore"]),
+        .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore", "IVRTools"]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore"]),
-        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRStore"]),
+        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore"]),
     ]
 )

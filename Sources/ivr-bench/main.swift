@@ -3,6 +3,7 @@
 // not depend on how fast the machine is.
 import Foundation
 import IVRCore
+import IVRTools
 import Yams
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {

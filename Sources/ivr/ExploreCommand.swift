@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IVRCore
+import IVRTools
 
 struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

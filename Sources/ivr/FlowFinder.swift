@@ -1,5 +1,6 @@
 import Foundation
 import IVRCore
+import IVRTools
 
 /// Finds flow and scenario files under a directory.
 enum FlowFinder {

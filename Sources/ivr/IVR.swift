@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IVRCore
+import IVRTools
 
 @main
 struct IVR: ParsableCommand {

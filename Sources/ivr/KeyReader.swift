@@ -1,5 +1,6 @@
 import Foundation
 import IVRCore
+import IVRTools
 
 /// Keys from standard input, read one at a time as the call waits for them.
 /// On a terminal it switches to raw mode (no line editing, no echo) until

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IVRCore
+import IVRTools
 import IVRStore
 
 struct RunCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IVRCore
+import IVRTools
 
 extension FlowSchema.Kind: ExpressibleByArgument {}
 

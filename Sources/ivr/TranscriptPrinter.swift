@@ -1,5 +1,6 @@
 import Foundation
 import IVRCore
+import IVRTools
 
 /// Writes a call's trace: JSON lines with `--json`, else a transcript a
 /// person reads.

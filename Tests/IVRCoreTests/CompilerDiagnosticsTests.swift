@@ -1,5 +1,6 @@
 import Testing
 @testable import IVRCore
+import IVRTools
 
 /// Each diagnostic of SPEC section 7, from inline YAML, at its exact place.
 @Suite struct CompilerDiagnosticsTests {

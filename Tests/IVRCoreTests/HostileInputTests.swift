@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IVRCore
+import IVRTools
 
 /// Truncated, garbled or hostile YAML gets diagnostics, never a crash or a hang.
 @Suite struct HostileInputTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IVRCore
+import IVRTools
 
 /// The interpreter driven event by event; actions and trace lines compared whole.
 @Suite struct InterpreterTests {

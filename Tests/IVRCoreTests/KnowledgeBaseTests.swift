@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IVRCore
+import IVRTools
 
 @Suite struct KnowledgeBaseTests {
     static let kb = """

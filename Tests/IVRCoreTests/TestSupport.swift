@@ -1,5 +1,6 @@
 import Foundation
 @testable import IVRCore
+import IVRTools
 
 /// Flows held in memory under /t, with catalogs in /t/Prompts.
 enum Fixture {

@@ -1,7 +1,7 @@
 /// The edges of a machine's states, for the graph passes and diagrams.
-enum MachineGraph {
+public enum MachineGraph {
     /// For each flow, the call states that call it (a return goes back to their `next`).
-    static func callSites(_ machine: Machine) -> [Int: [Int]] {
+    public static func callSites(_ machine: Machine) -> [Int: [Int]] {
         var sites: [Int: [Int]] = [:]
         for (index, state) in machine.states.enumerated() {
             if case .call(let start, _) = state.kind { sites[machine.states[start].flow, default: []].append(index) }
@@ -11,7 +11,7 @@ enum MachineGraph {
 
     /// Targets a state goes to without waiting for the caller: the loops
     /// that `CyclePass` looks for are made of these.
-    static func edgesWithoutInput(_ machine: Machine, _ index: Int, callSites: [Int: [Int]]) -> [Int] {
+    public static func edgesWithoutInput(_ machine: Machine, _ index: Int, callSites: [Int: [Int]]) -> [Int] {
         let state = machine.states[index]
         switch state.kind {
         case .say(_, let next), .set(_, let next):
@@ -35,7 +35,7 @@ enum MachineGraph {
     }
 
     /// Every target a state can reach, input or not.
-    static func allEdges(_ machine: Machine, _ index: Int, callSites: [Int: [Int]]) -> [Int] {
+    public static func allEdges(_ machine: Machine, _ index: Int, callSites: [Int: [Int]]) -> [Int] {
         let state = machine.states[index]
         let global = machine.flows[state.flow].global.values.flatMap { targets($0, machine) }
         switch state.kind {
@@ -51,7 +51,7 @@ enum MachineGraph {
         }
     }
 
-    static func targets(_ transition: Machine.Transition, _ machine: Machine) -> [Int] {
+    public static func targets(_ transition: Machine.Transition, _ machine: Machine) -> [Int] {
         switch transition.target {
         case .state(let index): return [index]
         case .restart: return [machine.start]

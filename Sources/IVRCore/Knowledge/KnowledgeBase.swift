@@ -38,7 +38,7 @@ public struct KnowledgeBase: Sendable {
     var byID: [String: Int] = [:]
     var byCode: [String: Int] = [:]
     /// Keypad spellings (2=ABC ... 9=WXYZ) of each article's keywords.
-    var spellings: [[String]] = []
+    public internal(set) var spellings: [[String]] = []
 
     public init(name: String, path: String, articles: [Article]) {
         self.name = name

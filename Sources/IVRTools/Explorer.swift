@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 
 /// Walks every input sequence of a flow from its start, up to a depth:
 /// each key a waiting state accepts (plus one key it does not), a timeout

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 
 /// Drives one call on the command line's terms: keys come from `next`
 /// (a script or a terminal), lookups are answered from the flow's data

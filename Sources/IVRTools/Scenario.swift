@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 import Yams
 
 /// A scenario file (`*.test.yaml`): the flow it tests and its cases.

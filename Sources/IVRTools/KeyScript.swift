@@ -1,3 +1,4 @@
+import IVRCore
 /// Keys as people type them for `ivr run` and scenario files:
 /// `0-9 * # A-D` (`a-d` too) are presses, `.` a timeout, `!` a hangup;
 /// spaces, tabs, commas and newlines separate and mean nothing.

@@ -1,3 +1,4 @@
+import IVRCore
 /// Draws a machine as Graphviz DOT or Mermaid: every state a node shaped by
 /// its kind, every transition an edge labelled with its key or condition
 /// (no-input and no-match as their own dashed loops, on_failure dotted), the

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 
 /// Runs scenario files against their flows and compares what happened with
 /// what each case expects.

@@ -1,3 +1,4 @@
+import IVRCore
 /// JSON Schemas (draft-07) of flow, knowledge-base and scenario files, for
 /// editors with a YAML language server: they complete keys and flag
 /// misspelt ones as authors type. Scalars the compiler takes as text may be

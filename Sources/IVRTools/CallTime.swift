@@ -1,4 +1,5 @@
 import Foundation
+import IVRCore
 
 /// `--at` and scenario `at:`: ISO 8601 with an offset, such as
 /// `2026-11-23T10:30:00+08:00` or `2026-11-23T02:30:00Z`.
