@@ -39,18 +39,10 @@ public struct CallRunner {
         interpreter.coverage = covered != nil
         var output = interpreter.start(caller: caller, called: called, language: language, time: time)
         while true {
-            var answer: [String: String]??
-            var transferFailed = false
             for action in output.actions {
                 switch action {
-                case .play, .wait:
-                    break  // the transcript shows prompts and waits; there is no loudspeaker
-                case .lookup(let table, let key):
-                    answer = .some(tables.find(table: table, key: key))
-                case .transfer:
-                    transferFailed = failTransfers
-                case .hangup:
-                    break
+                case .play:
+                    break  // the transcript shows prompts; there is no loudspeaker
                 case .countHit, .countResolution:
                     record?(action)
                 }
@@ -59,17 +51,19 @@ public struct CallRunner {
             // shows, everything before it has been carried out.
             output.trace.forEach(trace)
             if let covered { output.covered.forEach(covered) }
-            if let answer {
-                output = interpreter.lookupResult(answer)
-            } else if transferFailed {
-                output = interpreter.transferFailed("scenario: fail_transfers")
-            } else if interpreter.isWaiting {
+            switch output.directive {
+            case .waiting:
                 switch next() {
                 case .key(let key)?: output = interpreter.key(key)
                 case .timeout?: output = interpreter.timeout()
                 case .hangup?, nil: output = interpreter.hangup()
                 }
-            } else {
+            case .lookup(let table, let key):
+                output = interpreter.lookupResult(tables.find(table: table, key: key))
+            case .transferring:
+                guard failTransfers else { return interpreter }
+                output = interpreter.transferFailed("scenario: fail_transfers")
+            case .ended, .ignored:
                 return interpreter
             }
         }

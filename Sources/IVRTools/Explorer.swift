@@ -117,7 +117,7 @@ public struct Explorer {
                 expanded[from] = true  // an end is known, not cut off by the depth
                 if node.interpreter.call.outcome != "abandoned" { ending[from] = true }
                 // A transfer with on_fail goes on when the gateway reports a failure.
-                guard case .transferring(_?) = node.interpreter.call.phase else { continue }
+                guard case .transferring(_, _?) = node.interpreter.call.phase else { continue }
             }
             guard node.depth < maxDepth else { continue }
             expanded[from] = true
@@ -165,7 +165,7 @@ public struct Explorer {
         }
         if node.interpreter.isEnded, let outcome = call.outcome {
             keep(&report.outcomes, outcome)
-            if case .transferring = call.phase, let target = call.lastTransfer { keep(&report.transfers, target) }
+            if case .transferring(let target, _) = call.phase { keep(&report.transfers, target) }
         }
         if node.interpreter.isWaiting, report.nesting[call.state] == nil {
             // Breadth first, the first time a waiting state is seen is with its shallowest history.
@@ -201,7 +201,7 @@ public struct Explorer {
         let state = machine.states[call.state]
         let global = machine.flows[state.flow].global
         if interpreter.isAwaitingLookup { return lookupAnswers(interpreter) + [.notFound] }
-        if case .transferring(_?) = call.phase { return [.transferFails] }
+        if case .transferring(_, _?) = call.phase { return [.transferFails] }
         guard interpreter.isWaiting else { return [] }
         var keys: [[DTMFKey]] = []
         func accepted(_ map: KeyMap<Machine.Transition>) -> [DTMFKey] { map.keys }
@@ -222,14 +222,14 @@ public struct Explorer {
             }
         case (.confirm, .ask):
             keys = [[.k1], [.k2], [.k3]]
-        case (.answerOffer(let articles, _), .answer):
+        case (.answer(.offering(let articles, _)), .answer):
             let offered = (0..<min(articles.count, 9)).compactMap { DTMFKey(rawValue: UInt8($0 + 1)) }
             let taken = offered + accepted(global)
             keys = taken.map { [$0] } + [other(excluding: taken)]
-        case (.answerAfter, .answer(let answer)):
+        case (.answer(.afterAnswer), .answer(let answer)):
             let taken = Array(Set(accepted(answer.afterOptions) + accepted(global))).sorted { $0.rawValue < $1.rawValue }
             keys = taken.map { [$0] } + [other(excluding: taken)]
-        case (.answerEntry, .answer(let answer)):
+        case (.answer(.typing), .answer(let answer)):
             let base = machine.knowledgeBases[answer.knowledge]
             let finish = answer.finishOn ?? .pound
             var entries: [String] = []

@@ -144,13 +144,13 @@ struct HandWrittenMenu {
         .play(Action.Play(prompt: key, language: "en-US", text: text, audio: nil, bargeIn: true))
     }
 
-    mutating func key(_ key: DTMFKey) -> [Action] {
+    mutating func key(_ key: DTMFKey) -> ([Action], Directive) {
         switch (state, key) {
-        case (.main, .k1): return [play("info", "Info"), play("main.menu", "Main menu"), .wait(wait)]
-        case (.main, .k2): state = .second; return [play("second.menu", "Second menu"), .wait(wait)]
-        case (.second, .k1): return [play("info2", "More info"), play("second.menu", "Second menu"), .wait(wait)]
-        case (.second, .pound): state = .main; return [play("main.menu", "Main menu"), .wait(wait)]
-        default: return []
+        case (.main, .k1): return ([play("info", "Info"), play("main.menu", "Main menu")], .waiting(wait))
+        case (.main, .k2): state = .second; return ([play("second.menu", "Second menu")], .waiting(wait))
+        case (.second, .k1): return ([play("info2", "More info"), play("second.menu", "Second menu")], .waiting(wait))
+        case (.second, .pound): state = .main; return ([play("main.menu", "Main menu")], .waiting(wait))
+        default: return ([], .ignored(.notWaiting))
         }
     }
 }
@@ -160,15 +160,15 @@ let script: [DTMFKey] = [.k1, .k2, .k1, .pound]
 /// Reads every action (and trace line) so that the optimizer cannot drop
 /// the work of either side.
 @inline(never)
-func consume(_ actions: [Action], _ trace: [TraceEvent] = []) -> Int {
+func consume(_ actions: [Action], _ directive: Directive, _ trace: [TraceEvent] = []) -> Int {
     var total = trace.count
     for action in actions {
         switch action {
         case .play(let play): total &+= play.text.utf8.count &+ play.prompt.utf8.count
-        case .wait(let wait): total &+= wait.maxKeys &+ wait.timeoutMs
         default: total &+= 1
         }
     }
+    if case .waiting(let wait) = directive { total &+= wait.maxKeys &+ wait.timeoutMs }
     for line in trace { total &+= line.state.utf8.count }
     return total
 }
@@ -180,7 +180,7 @@ func interpreterCall(tracing: Bool) -> Int {
     var total = 0
     for index in 0..<keyCount {
         let output = interpreter.key(script[index & 3])
-        total &+= consume(output.actions, output.trace)
+        total &+= consume(output.actions, output.directive, output.trace)
     }
     precondition(interpreter.isWaiting, "the call must still be running at its last key")
     return total
@@ -188,7 +188,10 @@ func interpreterCall(tracing: Bool) -> Int {
 func handWrittenCall() -> Int {
     var menu = HandWrittenMenu()
     var total = 0
-    for index in 0..<keyCount { total &+= consume(menu.key(script[index & 3])) }
+    for index in 0..<keyCount {
+        let (actions, directive) = menu.key(script[index & 3])
+        total &+= consume(actions, directive)
+    }
     return total
 }
 do {
@@ -197,7 +200,9 @@ do {
     _ = interpreter.start(caller: "", called: "", time: Date(timeIntervalSince1970: 0))
     var menu = HandWrittenMenu()
     for index in 0..<16 {
-        precondition(interpreter.key(script[index & 3]).actions == menu.key(script[index & 3]), "both must produce the same actions")
+        let output = interpreter.key(script[index & 3])
+        let (actions, directive) = menu.key(script[index & 3])
+        precondition(output.actions == actions && output.directive == directive, "both must produce the same actions")
     }
 }
 print("")

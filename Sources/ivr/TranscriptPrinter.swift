@@ -40,6 +40,8 @@ struct TranscriptPrinter {
             return "  answers with article \(article)"
         case .transfer(let target):
             return "  transfers to \(target)"
+        case .transferFailed(let reason):
+            return "  the transfer failed: \(reason)"
         case let .end(outcome, steps):
             return "call ended: \(outcome) after \(steps) steps"
         }

@@ -114,7 +114,7 @@ import IVRTools
         output = call.key(.k1)  // the default after menu: 1 repeats the answer, a new hit
         #expect(output.actions.filter { if case .countHit = $0 { return true } else { return false } }.count == 1)
         output = call.key(.k2)  // 2 ends resolved: a resolution for the last article
-        #expect(output.actions == [.countResolution(knowledgeBase: "flow.kb.yaml", article: "loss"), .hangup("resolved")])
+        #expect(output.steps == [.countResolution(knowledgeBase: "flow.kb.yaml", article: "loss"), .hangup("resolved")])
     }
 
     @Test func codesAndKeypadSearch() throws {

@@ -72,3 +72,36 @@ extension Output {
     /// `event state` per trace line.
     var events: [String] { trace.map { "\($0.event) \($0.state)" } }
 }
+
+/// An output's actions and its directive as one list, the way these tests
+/// compare them whole: a wait, a lookup, a transfer or the end follows the
+/// plays. A key that only joins an entry (no action, the same wait) is [].
+enum Step: Equatable {
+    case action(Action)
+    case wait(Action.Wait)
+    case lookup(table: String, key: String)
+    case transfer(String)
+    case hangup(String)
+    case ignored(IgnoredEvent)
+
+    static func play(_ play: Action.Play) -> Step { .action(.play(play)) }
+    static func countResolution(knowledgeBase: String, article: String) -> Step {
+        .action(.countResolution(knowledgeBase: knowledgeBase, article: article))
+    }
+}
+
+extension Output {
+    var steps: [Step] {
+        var steps = actions.map(Step.action)
+        switch directive {
+        case .waiting(let wait):
+            if wait.entered > 0, steps.isEmpty { return [] }
+            steps.append(.wait(wait))
+        case .lookup(let table, let key): steps.append(.lookup(table: table, key: key))
+        case .transferring(let target): steps.append(.transfer(target))
+        case .ended(let outcome): steps.append(.hangup(outcome))
+        case .ignored(let reason): steps.append(.ignored(reason))
+        }
+        return steps
+    }
+}

@@ -5,6 +5,23 @@ import Foundation
 /// of its own (`Lowering`, `CyclePass`, `ReachabilityPass`, `VariablePass`)
 /// that adds diagnostics.
 public enum FlowCompiler {
+    /// The compiled machine's format: raise it whenever a change to the
+    /// compiler numbers states, prompts or anything a saved call holds
+    /// differently, so that versions (and saved calls) built before differ.
+    public static let formatVersion = 2
+
+    /// SPEC 9: SHA-256 over the compiler's format version, every file the
+    /// machine was built from (flows, catalogs, knowledge bases, data, in
+    /// load order) and the list of recorded audio files with their sizes.
+    static func version(sources: [String], audio: [String]) -> String {
+        var hash = SHA256()
+        hash.add("ivr machine format \(formatVersion)")
+        for source in sources { hash.add(source) }
+        hash.add("audio")
+        for entry in audio { hash.add(entry) }
+        return hash.hex
+    }
+
     public static func compile(path: String, options: CompileOptions = CompileOptions()) -> CompileResult {
         let compilation = Compilation(options: options)
         return compilation.run(topPath: path)
@@ -50,6 +67,10 @@ final class Compilation {
     var scheduleIndex: [String: Int] = [:]
     var knowledgeBases: [KnowledgeBase] = []
     var knowledgeByPath: [String: Int] = [:]
+    /// Prompt directories holding recorded audio (`MediaReference.root`).
+    var mediaRoots: [String] = []
+    /// `root/language/file size` of every recorded file used, for the version.
+    var audioListing: [String] = []
     /// Articles already checked for every language (`knowledge/article`).
     var checkedArticles = Set<String>()
 
@@ -60,6 +81,17 @@ final class Compilation {
     func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : (options.workingDirectory as NSString).appendingPathComponent(path)
         return (full as NSString).standardizingPath
+    }
+
+    /// The reference to a prompt's recorded audio in one catalog, if any.
+    func media(_ key: String, catalog: PromptCatalog, directory: String) -> MediaReference? {
+        guard let found = catalog.audio(for: key, files: files) else { return nil }
+        let root = mediaRoots.firstIndex(of: directory) ?? {
+            mediaRoots.append(directory)
+            return mediaRoots.count - 1
+        }()
+        audioListing.append("\(root)/\(catalog.language)/\(found.file) \(found.size)")
+        return MediaReference(root: root, language: catalog.language, prompt: key, file: found.file, format: found.format)
     }
 
     /// How diagnostics name a file: relative to the working directory when inside it.
@@ -85,9 +117,8 @@ final class Compilation {
         bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites))
         bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
         bag.add(contentsOf: VariablePass(compilation: self).run())
-        var hash = ContentHash()
-        for source in sources { hash.add(source) }
-        machine.version = hash.hex
+        machine.mediaRoots = mediaRoots
+        machine.version = FlowCompiler.version(sources: sources, audio: audioListing)
         let diagnostics = bag.diagnostics.normalized()
         return CompileResult(machine: diagnostics.hasErrors ? nil : machine,
                              tables: units[top].tables ?? DataTables(),

@@ -349,7 +349,7 @@ final class Lowering {
         let id = info.promptDirectory + "\u{0}" + key.value
         if let index = compilation.promptIndex[id] { return index }
         var texts: [Template] = []
-        var audio: [String?] = []
+        var audio: [MediaReference?] = []
         var missing: [PromptCatalog] = []
         for language in compilation.machineLanguages {
             guard let catalog = info.catalogs[language] else {
@@ -359,7 +359,7 @@ final class Lowering {
             }
             if let text = catalog.entries[key.value] {
                 texts.append(Template(text.value))
-                audio.append(catalog.audioPath(for: key.value, files: compilation.files))
+                audio.append(compilation.media(key.value, catalog: catalog, directory: info.promptDirectory))
             } else {
                 missing.append(catalog)
                 texts.append(Template(""))

@@ -15,6 +15,15 @@ public struct Machine: Sendable {
     public var schedules: [Schedule]
     public var knowledgeBases: [KnowledgeBase] = []
     public var maxSteps: Int
+    /// The prompt directories recorded audio was found in (absolute paths
+    /// on the compiling host), indexed by `MediaReference.root`.
+    public var mediaRoots: [String] = []
+
+    /// The command line's resolution of a media reference: the file's path.
+    public func mediaPath(_ media: MediaReference) -> String? {
+        guard mediaRoots.indices.contains(media.root) else { return nil }
+        return mediaRoots[media.root] + "/" + media.relativePath
+    }
 
     public var start: Int { flows[0].start }
 
@@ -36,9 +45,9 @@ public struct Machine: Sendable {
         public let key: String
         /// Text per machine language (same order as `languages`).
         public let texts: [Template]
-        public let audio: [String?]
+        public let audio: [MediaReference?]
 
-        public init(key: String, texts: [Template], audio: [String?]) {
+        public init(key: String, texts: [Template], audio: [MediaReference?]) {
             self.key = key
             self.texts = texts
             self.audio = audio
@@ -59,6 +68,23 @@ public struct Machine: Sendable {
             self.flow = flow
             self.mark = mark
             self.kind = kind
+        }
+
+        /// `menu`, `ask`...: the kind key as a flow writes it.
+        public var kindName: String {
+            switch kind {
+            case .say: return "say"
+            case .menu: return "menu"
+            case .ask: return "ask"
+            case .branch: return "branch"
+            case .set: return "set"
+            case .lookup: return "lookup"
+            case .answer: return "answer"
+            case .call: return "call"
+            case .return: return "return"
+            case .transfer: return "transfer"
+            case .hangup: return "hangup"
+            }
         }
 
         public var waits: Bool {

@@ -53,13 +53,14 @@ public struct PromptCatalog {
         }
     }
 
-    /// The recorded audio for a key, if a file `<dir>/<tag>/<key>.<ext>` exists.
-    public func audioPath(for key: String, files: FileSource) -> String? {
+    /// The recorded audio for a key, if a file `<dir>/<tag>/<key>.<ext>`
+    /// exists: its file name, format and size in bytes.
+    public func audio(for key: String, files: FileSource) -> (file: String, format: String, size: Int)? {
         guard let directory = audioDirectory else { return nil }
         for ext in Self.audioExtensions {
             let candidate = (directory as NSString).appendingPathComponent("\(key).\(ext)")
-            if files.fileExists(atPath: candidate) {
-                return URL(fileURLWithPath: candidate).standardizedFileURL.path
+            if let size = files.size(atPath: candidate) {
+                return ("\(key).\(ext)", ext, size)
             }
         }
         return nil

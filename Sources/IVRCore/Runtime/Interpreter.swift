@@ -15,51 +15,45 @@ public struct Interpreter: Sendable {
     /// Report the states and transitions passed in `Output.covered` (for
     /// `ivr test --coverage` and `ivr explore`).
     public var coverage = false
-    private var out = Output()
+    private var out = Output(directive: .ignored(.notStarted))
 
     public init(machine: Machine) {
         self.machine = machine
         self.call = Call(machineVersion: machine.version)
     }
 
-    public enum ResumeError: Error, Equatable, CustomStringConvertible {
-        case versionMismatch(call: String, machine: String)
-        case badState
-
-        public var description: String {
-            switch self {
-            case let .versionMismatch(call, machine):
-                return "the saved call runs on machine version \(call), not \(machine): keep that version loaded for it"
-            case .badState:
-                return "the saved call names a state this machine does not have"
-            }
-        }
-    }
-
-    /// Resumes a saved call; the machine must be the version it was saved on.
-    public init(machine: Machine, resuming call: Call) throws {
-        guard call.machineVersion == machine.version else {
-            throw ResumeError.versionMismatch(call: call.machineVersion, machine: machine.version)
-        }
-        guard machine.states.indices.contains(call.state), machine.languages.indices.contains(call.language),
-              (call.history + call.returns).allSatisfy(machine.states.indices.contains) else {
-            throw ResumeError.badState
-        }
+    /// Resumes a saved call; the machine must be the version it was saved on
+    /// and every index and phase the call holds must fit it (`CallCheck`).
+    public init(machine: Machine, resuming call: Call) throws(ResumeError) {
+        try CallCheck.validate(call, against: machine)
         self.machine = machine
         self.call = call
     }
 
-    public var isEnded: Bool {
+    /// What the host must do now (the last output's directive, or the
+    /// pending one for a resumed call).
+    public var directive: Directive {
         switch call.phase {
-        case .ended, .transferring: return true
-        default: return false
+        case .notStarted: return .ignored(.notStarted)
+        case .running: return .ignored(.notWaiting)
+        case .menu, .confirm, .entry, .answer:
+            guard let wait = currentWait() else { return .ignored(.notWaiting) }
+            return .waiting(wait)
+        case .lookup(let key, _):
+            if case .lookup(let lookup) = current.kind { return .lookup(table: lookup.table, key: key) }
+            return .ignored(.notWaiting)
+        case .transferring(let target, _): return .transferring(target: target)
+        case .ended(let outcome): return .ended(outcome: outcome)
         }
     }
+
+    /// The interpreter's part is over (transferring or ended).
+    public var isEnded: Bool { call.outcome != nil }
 
     /// True when the interpreter waits for a key or a timeout.
     public var isWaiting: Bool {
         switch call.phase {
-        case .menu, .entry, .confirm, .answerOffer, .answerAfter, .answerEntry: return true
+        case .menu, .entry, .confirm, .answer: return true
         default: return false
         }
     }
@@ -84,8 +78,8 @@ public struct Interpreter: Sendable {
     }
 
     public mutating func start(caller: String, called: String, language: String? = nil, time: Date) -> Output {
+        guard call.phase == .notStarted else { return ignored(.alreadyStarted) }
         begin()
-        guard call.phase == .notStarted, !machine.states.isEmpty else { return finishOutput() }
         call.variables["caller"] = .text(caller)
         call.variables["called"] = .text(called)
         call.language = language.flatMap(machine.languageIndex) ?? 0
@@ -97,47 +91,57 @@ public struct Interpreter: Sendable {
     }
 
     public mutating func key(_ key: DTMFKey) -> Output {
-        begin()
         switch call.phase {
-        case .running, .lookup:
-            call.typeAhead.append(key)
-        case .menu, .entry, .confirm, .answerOffer, .answerAfter, .answerEntry:
+        case .lookup:
+            begin()
+            if call.typeAhead.count < Call.maxTypeAhead { call.typeAhead.append(key) } else { call.droppedKeys += 1 }
+            return finishOutput()
+        case .menu, .entry, .confirm, .answer:
+            begin()
             press(key)
-        case .notStarted, .transferring, .ended:
-            break
+            return finishOutput()
+        case .notStarted: return ignored(.notStarted)
+        case .running: return ignored(.notWaiting)
+        case .transferring: return ignored(.transferPending)
+        case .ended: return ignored(.ended)
         }
-        return finishOutput()
     }
 
     public mutating func timeout() -> Output {
+        guard isWaiting else { return ignored(ignoredReason()) }
         begin()
-        guard isWaiting else { return finishOutput() }
         emit(.timeout)
-        switch (call.phase, machine.states[call.state].kind) {
-        case (.entry, .ask(let ask)) where !call.entry.isEmpty:
-            finishEntry(ask)
-        case (.answerEntry, .answer(let answer)) where !call.entry.isEmpty:
-            finishAnswerEntry(answer)
+        switch (call.phase, current.kind) {
+        case (.entry(let typed), .ask(let ask)) where !typed.isEmpty:
+            finishEntry(ask, typed)
+        case (.answer(var answerMachine), .answer(let answer)):
+            let step = answerMachine.timeout(answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+            call.phase = .answer(answerMachine)
+            carry(step, answer)
         default:
             fail(input: nil)
         }
         return finishOutput()
     }
 
+    /// The caller hung up: the call ends `abandoned` in any state, a pending
+    /// transfer included (a later `transferFailed` is then ignored).
     public mutating func hangup() -> Output {
-        begin()
         switch call.phase {
-        case .transferring, .ended: break
-        default: end("abandoned", hangUp: false)
+        case .notStarted: return ignored(.notStarted)
+        case .ended: return ignored(.ended)
+        default:
+            begin()
+            end("abandoned")
+            return finishOutput()
         }
-        return finishOutput()
     }
 
     public mutating func lookupResult(_ record: [String: String]?) -> Output {
-        begin()
-        guard case .lookup(let key, let masked) = call.phase, case .lookup(let lookup) = machine.states[call.state].kind else {
-            return finishOutput()
+        guard case .lookup(let key, let masked) = call.phase, case .lookup(let lookup) = current.kind else {
+            return ignored(.noLookupPending)
         }
+        begin()
         emit(.lookup(table: lookup.table, key: masked ? "***" : key, found: record != nil))
         cover(record != nil ? .found(call.state) : .notFound(call.state))
         if let record {
@@ -151,17 +155,19 @@ public struct Interpreter: Sendable {
         return finishOutput()
     }
 
+    /// The host could not complete the transfer: the transfer state's
+    /// `on_fail`, else the call ends `failed`. The reason is traced.
     public mutating func transferFailed(_ reason: String) -> Output {
+        guard case .transferring(_, let onFail) = call.phase else { return ignored(.noTransferPending) }
         begin()
-        guard case .transferring(let onFail) = call.phase else { return finishOutput() }
+        emit(.transferFailed(reason: reason))
         if let onFail, case .transfer(_, _, let transition?) = machine.states[onFail].kind {
             cover(.onFail(onFail))
             call.phase = .running
-            call.outcome = nil
             call.state = onFail
             run(transition)
         } else {
-            end("failed", hangUp: true)
+            end("failed")
         }
         return finishOutput()
     }
@@ -169,14 +175,26 @@ public struct Interpreter: Sendable {
     // MARK: - Output
 
     private mutating func begin() {
-        out = Output()
-        out.actions.reserveCapacity(4)  // a key usually brings a play or two and a wait
+        out = Output(directive: .ignored(.notWaiting))
+        out.actions.reserveCapacity(4)  // a key usually brings a play or two
+    }
+
+    private func ignored(_ reason: IgnoredEvent) -> Output { Output(directive: .ignored(reason)) }
+
+    private func ignoredReason() -> IgnoredEvent {
+        switch call.phase {
+        case .notStarted: return .notStarted
+        case .transferring: return .transferPending
+        case .ended: return .ended
+        default: return .notWaiting
+        }
     }
 
     private mutating func finishOutput() -> Output {
         drainTypeAhead()
-        let result = out
-        out = Output()
+        var result = out
+        out = Output(directive: .ignored(.notWaiting))
+        result.directive = directive
         return result
     }
 
@@ -232,7 +250,7 @@ public struct Interpreter: Sendable {
             transfer(to: target, onFail: nil)
             return nil
         case .hangup(let outcome):
-            end(outcome, hangUp: true)
+            end(outcome)
             return nil
         }
     }
@@ -250,7 +268,7 @@ public struct Interpreter: Sendable {
         emit(.enter)
         cover(.state(index))
         if call.steps >= machine.maxSteps {
-            end("failed", hangUp: true)
+            end("failed")
             return nil
         }
         switch current.kind {
@@ -263,12 +281,13 @@ public struct Interpreter: Sendable {
             promptAndWait(menu.prompting, maxKeys: 1, finishOn: nil)
         case .ask(let ask):
             arrive(index)
-            call.phase = .entry
-            call.entry = ""
+            call.phase = .entry("")
             promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
         case .answer(let answer):
             arrive(index)
-            startAnswer(answer)
+            let (answerMachine, step) = AnswerMachine.start(answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+            call.phase = .answer(answerMachine)
+            carry(step, answer)
         case .branch(let cases, let otherwise):
             let position = cases.firstIndex { holds($0.condition) } ?? cases.count
             cover(.branch(index, position))
@@ -278,15 +297,13 @@ public struct Interpreter: Sendable {
             return next
         case .lookup(let lookup):
             let masked = lookup.key.variables.contains(where: call.sensitive.contains)
-            let key = render(lookup.key)
-            call.phase = .lookup(key: key, masked: masked)
-            out.actions.append(.lookup(table: lookup.table, key: key))
+            call.phase = .lookup(key: render(lookup.key), masked: masked)
         case .call(let start, _):
             call.returns.append(index)
             return jump(to: start)
         case .return:
             guard let site = call.returns.popLast(), case .call(_, let next) = machine.states[site].kind else {
-                end("failed", hangUp: true)
+                end("failed")
                 return nil
             }
             call.state = site
@@ -296,7 +313,7 @@ public struct Interpreter: Sendable {
             transfer(to: target, onFail: onFail == nil ? nil : index)
         case .hangup(let outcome, let say):
             for prompt in say { play(prompt, bargeIn: true) }
-            end(outcome, hangUp: true)
+            end(outcome)
         }
         return nil
     }
@@ -314,18 +331,19 @@ public struct Interpreter: Sendable {
 
     /// `repeat`: the current waiting state's prompt again, nothing counted.
     private mutating func replay() {
-        switch current.kind {
-        case .menu(let menu):
+        switch (call.phase, current.kind) {
+        case (_, .menu(let menu)):
             call.phase = .menu
             promptAndWait(menu.prompting, maxKeys: 1, finishOn: nil)
-        case .ask(let ask):
-            call.phase = .entry
-            call.entry = ""
+        case (_, .ask(let ask)):
+            call.phase = .entry("")
             promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
-        case .answer(let answer):
-            replayAnswer(answer)
+        case (.answer(var answerMachine), .answer(let answer)):
+            let step = answerMachine.replay()
+            call.phase = .answer(answerMachine)
+            carry(step, answer)
         default:
-            end("failed", hangUp: true)
+            end("failed")
         }
     }
 
@@ -334,21 +352,35 @@ public struct Interpreter: Sendable {
         wait(prompting, maxKeys: maxKeys, finishOn: finishOn)
     }
 
+    /// The trace's `wait` line; the host's wait is the output's directive.
     private mutating func wait(_ prompting: Machine.Prompting, maxKeys: Int, finishOn: DTMFKey?) {
-        out.actions.append(.wait(Action.Wait(maxKeys: maxKeys, finishOn: finishOn, timeoutMs: prompting.timeoutMs,
-                                             interDigitTimeoutMs: prompting.interDigitTimeoutMs, bargeIn: prompting.bargeIn)))
         if tracing {
             emit(.wait(maxKeys: maxKeys, finishOn: finishOn?.description, timeoutMs: prompting.timeoutMs,
                        interDigitTimeoutMs: prompting.interDigitTimeoutMs))
         }
     }
 
+    /// The wait the call stands at, rebuilt from its phase and state.
+    private func currentWait() -> Action.Wait? {
+        func wait(_ prompting: Machine.Prompting, _ maxKeys: Int, _ finishOn: DTMFKey?, _ entered: Int = 0) -> Action.Wait {
+            Action.Wait(maxKeys: maxKeys, finishOn: finishOn, timeoutMs: prompting.timeoutMs,
+                        interDigitTimeoutMs: prompting.interDigitTimeoutMs, bargeIn: prompting.bargeIn, entered: entered)
+        }
+        switch (call.phase, current.kind) {
+        case (.menu, .menu(let menu)): return wait(menu.prompting, 1, nil)
+        case (.entry(let typed), .ask(let ask)): return wait(ask.prompting, ask.maxDigits, ask.finishOn, typed.count)
+        case (.confirm, .ask(let ask)): return wait(ask.prompting, 1, nil)
+        case (.answer(.typing(let typed)), .answer(let answer)): return wait(answer.prompting, answer.maxDigits, answer.finishOn, typed.count)
+        case (.answer, .answer(let answer)): return wait(answer.prompting, 1, nil)
+        default: return nil
+        }
+    }
+
     // MARK: - Keys
 
     private mutating func press(_ key: DTMFKey) {
-        let state = current
-        switch state.kind {
-        case .menu(let menu) where call.phase == .menu:
+        switch (call.phase, current.kind) {
+        case (.menu, .menu(let menu)):
             if tracing { emit(.key(key.description)) }
             if let transition = menu.options[key] {
                 cover(.option(call.state, key))
@@ -356,34 +388,39 @@ public struct Interpreter: Sendable {
             } else {
                 globalOrNoMatch(key)
             }
-        case .ask(let ask) where call.phase == .entry:
+        case (.entry(let typed), .ask(let ask)):
             emit(.key(ask.sensitive ? "***" : key.description))
-            if call.entry.isEmpty, let option = ask.options[key] {
+            if typed.isEmpty, let option = ask.options[key] {
                 cover(.option(call.state, key))
                 run(option)
             } else if key == ask.finishOn {
-                finishEntry(ask)
+                finishEntry(ask, typed)
             } else {
-                call.entry.append(key.character)
-                if call.entry.count >= ask.maxDigits { finishEntry(ask) }
+                let entry = typed + String(key.character)
+                call.phase = .entry(entry)
+                if entry.count >= ask.maxDigits { finishEntry(ask, entry) }
             }
-        case .ask(let ask) where call.phase == .confirm:
+        case (.confirm, .ask(let ask)):
             emit(.key(ask.sensitive ? "***" : key.description))
             switch key {
             case .k1:
                 call.phase = .running
                 run(ask.next)
             case .k2:
-                call.phase = .entry
-                call.entry = ""
+                call.phase = .entry("")
                 promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
             default:
                 fail(input: key.description)
             }
-        case .answer(let answer):
-            pressInAnswer(key, answer)
+        case (.answer(var answerMachine), .answer(let answer)):
+            emit(.key(key.description))
+            let step = answerMachine.key(key, answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+            call.phase = .answer(answerMachine)
+            carry(step, answer)
         default:
-            break
+            // A phase that does not fit its state (resuming refuses such a
+            // call): end it rather than drop keys for ever.
+            end("failed")
         }
     }
 
@@ -399,9 +436,8 @@ public struct Interpreter: Sendable {
         }
     }
 
-    private mutating func finishEntry(_ ask: Machine.Ask) {
-        let value = call.entry
-        call.entry = ""
+    private mutating func finishEntry(_ ask: Machine.Ask, _ value: String) {
+        call.phase = .entry("")
         let valid = value.count >= ask.minDigits
             && (ask.pattern?.matches(value) ?? true)
             && (!ask.luhn || Luhn.isValid(value))
@@ -423,7 +459,10 @@ public struct Interpreter: Sendable {
     /// A no-match (`input` given) or a no-input: count it, play its prompt,
     /// then `on_failure` once the failures reach `retries`, else prompt again.
     private mutating func fail(input: String?) {
-        guard let prompting = prompting(of: current) else { return }
+        guard let prompting = prompting(of: current) else {
+            end("failed")
+            return
+        }
         call.failures += 1
         cover(input == nil ? .noInput(call.state) : .noMatch(call.state))
         if let input {
@@ -444,9 +483,12 @@ public struct Interpreter: Sendable {
             if let confirm = ask.confirm { play(confirm, bargeIn: prompting.bargeIn) }
             wait(prompting, maxKeys: 1, finishOn: nil)
         case (.entry, .ask(let ask)):
+            call.phase = .entry("")
             promptAndWait(prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
-        case (_, .answer(let answer)):
-            repromptAnswer(answer)
+        case (.answer(var answerMachine), .answer(let answer)):
+            let step = answerMachine.reprompt()
+            call.phase = .answer(answerMachine)
+            carry(step, answer)
         default:
             promptAndWait(prompting, maxKeys: 1, finishOn: nil)
         }
@@ -469,21 +511,16 @@ public struct Interpreter: Sendable {
     // MARK: - Endings
 
     private mutating func transfer(to target: String, onFail: Int?) {
-        call.lastTransfer = target
         emit(.transfer(target: target))
-        out.actions.append(.transfer(target))
-        call.phase = .transferring(onFail: onFail)
-        call.outcome = "transferred"
+        call.phase = .transferring(target: target, onFail: onFail)
         emit(.end(outcome: "transferred", steps: call.steps))
     }
 
-    private mutating func end(_ outcome: String, hangUp: Bool) {
-        call.phase = .ended
-        call.outcome = outcome
-        if outcome == "resolved", let article = call.lastArticle, let knowledge = call.lastKnowledge {
-            out.actions.append(.countResolution(knowledgeBase: machine.knowledgeBases[knowledge].name, article: article))
+    private mutating func end(_ outcome: String) {
+        call.phase = .ended(outcome: outcome)
+        if outcome == "resolved", let last = call.lastAnswer, machine.knowledgeBases.indices.contains(last.knowledge) {
+            out.actions.append(.countResolution(knowledgeBase: machine.knowledgeBases[last.knowledge].name, article: last.article))
         }
-        if hangUp { out.actions.append(.hangup(outcome)) }
         emit(.end(outcome: outcome, steps: call.steps))
     }
 
@@ -494,11 +531,12 @@ public struct Interpreter: Sendable {
         let language = call.language
         let template = prompt.texts[language]
         let text = render(template, extra: extra)
+        let audio = prompt.audio[language]
         out.actions.append(.play(Action.Play(prompt: prompt.key, language: machine.languages[language], text: text,
-                                             audio: prompt.audio[language], bargeIn: bargeIn)))
+                                             audio: audio, bargeIn: bargeIn)))
         if tracing {
             let shown = call.sensitive.isEmpty ? text : render(template, masked: true, extra: extra)
-            emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: prompt.audio[language]))
+            emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: audio?.relativePath))
         }
     }
 
@@ -575,24 +613,36 @@ public struct Interpreter: Sendable {
 
     // MARK: - Answer states (knowledge base)
 
-    private mutating func startAnswer(_ answer: Machine.Answer) {
-        let base = machine.knowledgeBases[answer.knowledge]
-        switch answer.mode {
-        case .category(let category):
-            let offered = base.byPopularity(base.articles(inCategory: category), popularity).prefix(answer.top)
-            offer(answer, offered.map { base.articles[$0].id }, prompted: true)
-        case .article(let id):
-            playArticle(answer, id)
-        case .byCode, .keypadSearch:
-            call.phase = .answerEntry
-            call.entry = ""
+    /// Carries out what the answer sub-machine decided.
+    private mutating func carry(_ step: AnswerMachine.Step, _ answer: Machine.Answer) {
+        switch step {
+        case let .offer(articles, prompted, freshCounter):
+            if freshCounter { call.failures = 0 }
+            offer(answer, articles, prompted: prompted)
+        case .play(let article):
+            playArticle(answer, article)
+        case .afterMenu:
+            play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
+            wait(answer.prompting, maxKeys: 1, finishOn: nil)
+        case .collect:
             promptAndWait(answer.prompting, maxKeys: answer.maxDigits, finishOn: answer.finishOn)
+        case .typed:
+            break
+        case .option(let key):
+            guard let transition = answer.afterOptions[key] else { return fail(input: key.description) }
+            cover(.after(call.state, key))
+            run(transition)
+        case .globalOrNoMatch(let key):
+            globalOrNoMatch(key)
+        case .noMatch(let entry):
+            fail(input: entry)
+        case .noInput:
+            fail(input: nil)
         }
     }
 
     /// Articles as a menu: "for <title>, press <key>" for each, then one key.
     private mutating func offer(_ answer: Machine.Answer, _ articles: [String], prompted: Bool) {
-        call.phase = .answerOffer(articles: articles, prompted: prompted)
         if prompted, let prompt = answer.prompting.prompt { play(prompt, bargeIn: answer.prompting.bargeIn) }
         let base = machine.knowledgeBases[answer.knowledge]
         let language = machine.languages[call.language]
@@ -613,88 +663,10 @@ public struct Interpreter: Sendable {
                                              bargeIn: answer.prompting.bargeIn)))
         emit(.play(prompt: "kb:" + id, language: language, text: text, audio: nil))
         out.actions.append(.countHit(knowledgeBase: base.name, article: id))
-        call.lastArticle = id
-        call.lastKnowledge = answer.knowledge
+        call.lastAnswer = Call.LastAnswer(knowledge: answer.knowledge, article: id)
         call.failures = 0
-        call.phase = .answerAfter(article: id)
+        call.phase = .answer(.afterAnswer(article: id))
         play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
         wait(answer.prompting, maxKeys: 1, finishOn: nil)
-    }
-
-    private mutating func pressInAnswer(_ key: DTMFKey, _ answer: Machine.Answer) {
-        switch call.phase {
-        case .answerOffer(let articles, _):
-            emit(.key(key.description))
-            let position = Int(key.rawValue)
-            if (1...9).contains(position), position <= articles.count {
-                playArticle(answer, articles[position - 1])
-            } else {
-                globalOrNoMatch(key)
-            }
-        case .answerAfter:
-            emit(.key(key.description))
-            if let transition = answer.afterOptions[key] {
-                cover(.after(call.state, key))
-                run(transition)
-            } else {
-                globalOrNoMatch(key)
-            }
-        case .answerEntry:
-            emit(.key(key.description))
-            if key == answer.finishOn {
-                finishAnswerEntry(answer)
-            } else {
-                call.entry.append(key.character)
-                if call.entry.count >= answer.maxDigits { finishAnswerEntry(answer) }
-            }
-        default:
-            break
-        }
-    }
-
-    /// A code or a keypad search typed: play the one article found, offer
-    /// several (no prompt, a new failure counter), or count a no-match.
-    private mutating func finishAnswerEntry(_ answer: Machine.Answer) {
-        let entry = call.entry
-        call.entry = ""
-        let base = machine.knowledgeBases[answer.knowledge]
-        if case .byCode = answer.mode {
-            if let index = base.index(ofCode: entry) { playArticle(answer, base.articles[index].id) } else { fail(input: entry) }
-            return
-        }
-        let matches = base.byPopularity(base.keypadMatches(entry), popularity)
-        switch matches.count {
-        case 0:
-            fail(input: entry)
-        case 1:
-            playArticle(answer, base.articles[matches[0]].id)
-        default:
-            call.failures = 0
-            offer(answer, matches.prefix(answer.top).map { base.articles[$0].id }, prompted: false)
-        }
-    }
-
-    /// After a failure: the same offer, the after prompt, or the entry prompt again.
-    private mutating func repromptAnswer(_ answer: Machine.Answer) {
-        switch call.phase {
-        case .answerOffer(let articles, let prompted):
-            offer(answer, articles, prompted: prompted)
-        case .answerAfter:
-            play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
-            wait(answer.prompting, maxKeys: 1, finishOn: nil)
-        default:
-            call.phase = .answerEntry
-            promptAndWait(answer.prompting, maxKeys: answer.maxDigits, finishOn: answer.finishOn)
-        }
-    }
-
-    /// `repeat`: in the after menu, the answer again (a new after menu);
-    /// elsewhere the offer or the entry prompt again.
-    private mutating func replayAnswer(_ answer: Machine.Answer) {
-        if case .answerAfter(let article) = call.phase {
-            playArticle(answer, article)
-        } else {
-            repromptAnswer(answer)
-        }
     }
 }

@@ -14,6 +14,8 @@ public struct TraceEvent: Sendable, Equatable {
         case lookup(table: String, key: String, found: Bool)
         case answer(article: String)
         case transfer(target: String)
+        /// The host reported that a transfer failed, and why.
+        case transferFailed(reason: String)
         case end(outcome: String, steps: Int)
     }
 
@@ -38,6 +40,7 @@ public struct TraceEvent: Sendable, Equatable {
         case .lookup: return "lookup"
         case .answer: return "answer"
         case .transfer: return "transfer"
+        case .transferFailed: return "transfer_failed"
         case .end: return "end"
         }
     }
@@ -68,6 +71,8 @@ public struct TraceEvent: Sendable, Equatable {
             fields.append(("article", .string(article)))
         case .transfer(let target):
             fields.append(("target", .string(target)))
+        case .transferFailed(let reason):
+            fields.append(("reason", .string(reason)))
         case let .end(outcome, steps):
             fields += [("outcome", .string(outcome)), ("steps", .int(steps))]
         }
