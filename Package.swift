@@ -12,12 +12,14 @@ let package = Package(
         .library(name: "IVRCore", targets: ["IVRCore"]),
         .library(name: "IVRTools", targets: ["IVRTools"]),
         .library(name: "IVRStore", targets: ["IVRStore"]),
+        .library(name: "IVRSeal", targets: ["IVRSeal"]),
         .executable(name: "ivr", targets: ["ivr"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -39,6 +41,12 @@ let package = Package(
             name: "IVRStore",
             dependencies: ["IVRCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Sealing of saved calls' sensitive values (AES-GCM, swift-crypto) for
+        // gateways; the core only defines the `ValueSealer` protocol.
+        .target(
+            name: "IVRSeal",
+            dependencies: ["IVRCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "ivr",
             dependencies: [
@@ -58,6 +66,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore", "IVRTools"]),
+        .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore"]),
         .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore"]),
     ]

@@ -92,7 +92,8 @@ enum CallCheck {
                 }
             }
         default:
-            throw fail("phase \(SavedCall.phaseName(call.phase)) does not fit state \(name), a \(state.kindName)")
+            let article = "aeiou".contains(state.kindName.prefix(1)) ? "an" : "a"
+            throw fail("phase \(SavedCall.phaseName(call.phase)) does not fit state \(name), \(article) \(state.kindName) state")
         }
     }
 }

@@ -139,7 +139,8 @@ public struct Interpreter: Sendable {
 
     public mutating func lookupResult(_ record: [String: String]?) -> Output {
         guard case .lookup(let key, let masked) = call.phase, case .lookup(let lookup) = current.kind else {
-            return ignored(.noLookupPending)
+            let reason = ignoredReason()
+            return ignored(reason == .notWaiting ? .noLookupPending : reason)
         }
         begin()
         emit(.lookup(table: lookup.table, key: masked ? "***" : key, found: record != nil))
@@ -158,7 +159,10 @@ public struct Interpreter: Sendable {
     /// The host could not complete the transfer: the transfer state's
     /// `on_fail`, else the call ends `failed`. The reason is traced.
     public mutating func transferFailed(_ reason: String) -> Output {
-        guard case .transferring(_, let onFail) = call.phase else { return ignored(.noTransferPending) }
+        guard case .transferring(_, let onFail) = call.phase else {
+            if case .ended = call.phase { return ignored(.ended) }
+            return ignored(.noTransferPending)
+        }
         begin()
         emit(.transferFailed(reason: reason))
         if let onFail, case .transfer(_, _, let transition?) = machine.states[onFail].kind {
