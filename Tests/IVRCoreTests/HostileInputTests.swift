@@ -9,12 +9,16 @@ import IVRTools
         let depth = 5000
         let text = "flow: x\nstart: a\nlanguages: [zh-CN]\nstates: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
         let diagnostics = Fixture.diagnostics(text)
+        // libyaml's scanner looks ahead through the brackets and refuses them itself.
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.contains("Maximum nesting level reached") == true)
+        let blocks = (1...300).map { String(repeating: " ", count: $0) + "a:" }.joined(separator: "\n")
+        #expect(Fixture.diagnostics("flow: x\nstart: a\nlanguages: [zh-CN]\nstates:\n" + blocks + "\n") ==
+                ["Flows/flow.yaml:204:201: error: document nests deeper than 200 levels (aliases included)"])
     }
 
     @Test func nestingJustUnderTheLimitIsOnlyAWrongType() {
-        let depth = 900
+        let depth = 200
         let text = "flow: x\nstart: a\nlanguages: [zh-CN]\nstates: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
         #expect(Fixture.diagnostics(text) == ["Flows/flow.yaml:4:9: error: 'states' must be a mapping, not a list"])
     }
@@ -29,7 +33,7 @@ import IVRTools
         let started = Date()
         let diagnostics = Fixture.diagnostics(text)
         #expect(Date().timeIntervalSince(started) < 10)
-        #expect(diagnostics == ["Flows/flow.yaml:1:1: error: document expands to more than 1000000 nodes (aliases nested too deeply?)"])
+        #expect(diagnostics == ["Flows/flow.yaml:6:55: error: document expands to more than 1000000 nodes (aliases nested too deeply?)"])
     }
 
     @Test func aliasesWithinReasonWork() throws {
@@ -116,5 +120,60 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The review's and the fuzzing campaign's hostile documents (issue 7):
+/// each refused within seconds with a diagnostic, never a signal or a hang.
+@Suite struct AliasShapeTests {
+    func refusedQuickly(_ text: String) -> [String] {
+        let started = Date()
+        let diagnostics = Fixture.diagnostics(text)
+        #expect(Date().timeIntervalSince(started) < 5)
+        return diagnostics
+    }
+
+    @Test func aChainOfDeepAnchorsIsRefusedBeforeATreeExists() {
+        // Each anchor nests 150 levels and holds the previous one: 72 KB of
+        // text, 36,000 levels once expanded (it crashed `ivr check`).
+        var text = "a0: &a0 " + String(repeating: "[", count: 150) + "x" + String(repeating: "]", count: 150) + "\n"
+        for index in 1..<240 {
+            text += "a\(index): &a\(index) " + String(repeating: "[", count: 150) + "*a\(index - 1)" + String(repeating: "]", count: 150) + "\n"
+        }
+        #expect(text.utf8.count > 72_000)
+        #expect(refusedQuickly(text) == ["Flows/flow.yaml:2:159: error: document nests deeper than 200 levels (aliases included)"])
+    }
+
+    @Test func anAliasBombUsedAsAMappingKeyIsRefusedBeforeYamsHashesIt() {
+        // Ten aliases a level, eight levels, the last used as keys: 526
+        // bytes that Yams' duplicate-key check took 171 s to hash.
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...7 {
+            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",") + "]\n"
+        }
+        text += "m: { ? *a7 : 1, ? *a7 : 2 }\n"
+        #expect(text.utf8.count < 600)
+        #expect(refusedQuickly(text) == ["Flows/flow.yaml:6:46: error: document expands to more than 1000000 nodes (aliases nested too deeply?)"])
+    }
+
+    @Test func fiftyThousandChainedOneElementListsAreRefused() {
+        var text = "- &a0 [x]\n"
+        for index in 1..<50_000 { text += "- &a\(index) [*a\(index - 1)]\n" }
+        #expect(refusedQuickly(text) == ["Flows/flow.yaml:200:10: error: document nests deeper than 200 levels (aliases included)"])
+    }
+
+    @Test func theRefusedTreeIsNeverBuiltOnASmallStack() {
+        // A gateway compiles off its event loop, on threads with small stacks.
+        var chain = "- &a0 [x]\n"
+        for index in 1..<50_000 { chain += "- &a\(index) [*a\(index - 1)]\n" }
+        let text = chain
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            _ = Fixture.diagnostics(text)
+            done.signal()
+        }
+        thread.stackSize = 256 * 1024
+        thread.start()
+        #expect(done.wait(timeout: .now() + 30) == .success)
     }
 }

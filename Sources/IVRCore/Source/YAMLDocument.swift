@@ -2,9 +2,9 @@ import Foundation
 import Yams
 
 /// A YAML file read through Yams (libyaml), with every failure turned into a
-/// diagnostic at its line and column. Hostile input is bounded here: libyaml
-/// refuses nesting deeper than 1000 levels, and a document whose aliases
-/// expand past `maxNodes` nodes is refused before anything walks it.
+/// diagnostic at its line and column. Hostile input is bounded here: a
+/// document that nests deeper than `YAMLShape.maxDepth` levels or whose
+/// aliases expand past `maxNodes` nodes is refused before a tree exists.
 public struct YAMLDocument {
     public static let maxNodes = 1_000_000
     public static let maxBytes = 16 * 1024 * 1024
@@ -39,6 +39,16 @@ public struct YAMLDocument {
     }
 
     public static func parse(text: String, file: String, into bag: DiagnosticBag) -> YAMLDocument? {
+        // Measured before Yams composes a tree: aliases can make a small
+        // text nest without bound or expand past any budget (YAMLShape).
+        if YAMLShape.needsMeasuring(text) {
+            do {
+                try YAMLShape.check(text, maxNodes: maxNodes)
+            } catch {
+                bag.error(error.message, at: SourceMark(file: file, line: error.line, column: error.column))
+                return nil
+            }
+        }
         let root: Node?
         do {
             root = try Parser(yaml: text).singleRoot()
@@ -49,35 +59,7 @@ public struct YAMLDocument {
             bag.error("cannot parse YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
             return nil
         }
-        // Only aliases can make a document larger than its text, and an
-        // alias needs an anchor (`&`): without one there is nothing to count.
-        if let root, text.utf8.contains(UInt8(ascii: "&")) {
-            var budget = maxNodes
-            if !fits(root, budget: &budget) {
-                bag.error("document expands to more than \(maxNodes) nodes (aliases nested too deeply?)",
-                          at: SourceMark(file: file, line: 1, column: 1))
-                return nil
-            }
-        }
         return YAMLDocument(file: file, root: root, text: text)
-    }
-
-    /// Counts nodes, aliases expanded, and stops as soon as the budget runs out.
-    private static func fits(_ node: Node, budget: inout Int) -> Bool {
-        budget -= 1
-        if budget < 0 { return false }
-        switch node {
-        case .scalar, .alias:
-            return true
-        case .sequence(let sequence):
-            for child in sequence where !fits(child, budget: &budget) { return false }
-            return true
-        case .mapping(let mapping):
-            for (key, value) in mapping {
-                if !fits(key, budget: &budget) || !fits(value, budget: &budget) { return false }
-            }
-            return true
-        }
     }
 
     // MARK: - Errors from libyaml
