@@ -177,3 +177,38 @@ struct SplitMix {
         #expect(done.wait(timeout: .now() + 30) == .success)
     }
 }
+
+@Suite struct SubflowChainTests {
+    @Test func aLongChainOfSubflowsCompilesWithoutDeepRecursion() {
+        var extra: [String: String] = [:]
+        let count = 2_000
+        for index in 0..<count {
+            let next = index + 1 < count ? "s: { call: f\(index + 1).yaml, next: r }" : "s: { say: bye, next: r }"
+            extra["/t/Flows/f\(index).yaml"] = "flow: f\(index)\nstart: s\nlanguages: [zh-CN, en-US]\nstates:\n  \(next)\n  r: { return: true }\n"
+        }
+        let flow = Fixture.flow("  main: { call: f0.yaml, next: bye }\n  bye: { hangup: resolved }")
+        let files = extra
+        // On a 256 KiB stack, as a gateway's worker thread might have: a
+        // recursive load of 2,000 nested sub-flows would overflow it.
+        let states = Locked<Int?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let result = Fixture.compile(flow, extra: files)
+            states.set(result.errors.isEmpty ? result.machine?.states.count : -1)
+            done.signal()
+        }
+        thread.stackSize = 256 * 1024
+        thread.start()
+        #expect(done.wait(timeout: .now() + 120) == .success)
+        #expect(states.get() == 2 + 2 * count)
+    }
+}
+
+/// A value shared with a test's helper thread.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
+    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+}

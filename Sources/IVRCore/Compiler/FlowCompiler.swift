@@ -100,7 +100,7 @@ final class Compilation {
     }
 
     func run(topPath: String) -> CompileResult {
-        let top = loadUnit(path: absolute(topPath), callerMark: nil, callerLanguages: nil)
+        let top = loadUnits(path: absolute(topPath))
         guard let top, let flowFile = units.first?.file else {
             return CompileResult(machine: nil, tables: DataTables(), diagnostics: bag.diagnostics.normalized(),
                                  flowName: "", isSubflow: false, languages: [])
@@ -128,27 +128,41 @@ final class Compilation {
                              languages: machineLanguages)
     }
 
-    /// Parses a flow file and, recursively, the sub-flows its `call` states
-    /// name. Returns the unit's index (each file is loaded once).
-    @discardableResult
-    func loadUnit(path: String, callerMark: SourceMark?, callerLanguages: [String]?) -> Int? {
+    /// Parses a flow file and the sub-flows its `call` states name, depth
+    /// first in the order written, with a stack of its own (a chain of
+    /// sub-flows cannot exhaust the call stack). Returns the top unit's index.
+    func loadUnits(path: String) -> Int? {
+        var pending: [(path: String, callerMark: SourceMark?, callerLanguages: [String]?)] = [(path, nil, nil)]
+        var top: Int?
+        while let next = pending.popLast() {
+            let (index, calls) = loadUnit(path: next.path, callerMark: next.callerMark, callerLanguages: next.callerLanguages)
+            if next.callerMark == nil { top = index }
+            pending += calls.reversed()
+        }
+        return top
+    }
+
+    /// Parses one flow file; returns its unit's index (each file is loaded
+    /// once) and the sub-flows its `call` states name, not yet loaded.
+    func loadUnit(path: String, callerMark: SourceMark?, callerLanguages: [String]?)
+        -> (Int?, [(path: String, callerMark: SourceMark?, callerLanguages: [String]?)]) {
         if let existing = unitByPath[path] {
             checkLanguages(unit: existing, callerMark: callerMark, callerLanguages: callerLanguages)
-            return existing
+            return (existing, [])
         }
         let document: YAMLDocument?
         if let inline = inlineTop, inline.path == path {
             document = YAMLDocument.parse(text: inline.text, file: display(path), into: bag)
         } else if let callerMark, !files.fileExists(atPath: path) {
             bag.error("no such flow file '\(display(path))'", at: callerMark)
-            return nil
+            return (nil, [])
         } else {
             document = YAMLDocument.load(path: path, displayName: display(path), files: files, into: bag)
         }
-        guard let document else { return nil }
+        guard let document else { return (nil, []) }
         sources.append(document.text)
         let parser = FlowParser(reader: NodeReader(file: document.file, bag: bag))
-        guard let file = parser.parse(document, path: path) else { return nil }
+        guard let file = parser.parse(document, path: path) else { return (nil, []) }
         let directory = (path as NSString).deletingLastPathComponent
         let index = units.count
         let base = units.reduce(0) { $0 + $1.file.states.count }
@@ -164,13 +178,14 @@ final class Compilation {
         units.append(unit)
         unitByPath[path] = index
         checkLanguages(unit: index, callerMark: callerMark, callerLanguages: callerLanguages)
+        var calls: [(path: String, callerMark: SourceMark?, callerLanguages: [String]?)] = []
         for state in file.states {
             if case .call(let target, _) = state.kind {
                 let subPath = ((directory as NSString).appendingPathComponent(target.value) as NSString).standardizingPath
-                loadUnit(path: subPath, callerMark: target.mark, callerLanguages: file.languages.map(\.value))
+                calls.append((subPath, target.mark, file.languages.map(\.value)))
             }
         }
-        return index
+        return (index, calls)
     }
 
     func promptDirectory(for file: FlowFile, directory: String) -> String {
