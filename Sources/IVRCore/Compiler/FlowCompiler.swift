@@ -71,6 +71,11 @@ final class Compilation {
     var mediaRoots: [String] = []
     /// `root/language/file size` of every recorded file used, for the version.
     var audioListing: [String] = []
+    /// Candidate comparisons left for "did you mean" hints: thousands of
+    /// unknown names against huge catalogs stay bounded (later diagnostics
+    /// then come without a hint).
+    var suggestionBudget = 5_000_000
+    var suggestionIndexes: [String: SuggestionIndex] = [:]
     /// Articles already checked for every language (`knowledge/article`).
     var checkedArticles = Set<String>()
 
@@ -92,6 +97,22 @@ final class Compilation {
         }()
         audioListing.append("\(root)/\(catalog.language)/\(found.file) \(found.size)")
         return MediaReference(root: root, language: catalog.language, prompt: key, file: found.file, format: found.format)
+    }
+
+    /// " (did you mean 'x'?)" from a candidate set kept under `cacheKey`
+    /// (built on first use), within the compilation's budget.
+    func hint(for word: String, cacheKey: String, _ candidates: () -> [String]) -> String {
+        if let index = suggestionIndexes[cacheKey] {
+            guard suggestionBudget >= index.count else { return "" }
+            suggestionBudget -= index.count
+            return index.hint(for: word)
+        }
+        let list = candidates()
+        guard suggestionBudget >= list.count else { return "" }
+        suggestionBudget -= list.count
+        let index = SuggestionIndex(list)
+        suggestionIndexes[cacheKey] = index
+        return index.hint(for: word)
     }
 
     /// How diagnostics name a file: relative to the working directory when inside it.

@@ -129,7 +129,7 @@ final class Lowering {
         if let table = lookup.table {
             if let tables = compilation.units[unit].tables {
                 if tables.tables[table.value] == nil {
-                    bag.error("unknown table '\(table.value)'\(Suggestion.hint(for: table.value, in: tables.tables.keys.sorted()))",
+                    bag.error("unknown table '\(table.value)'\(compilation.hint(for: table.value, cacheKey: "tables \(unit)") { tables.tables.keys.sorted() })",
                               at: table.mark)
                 }
             } else if compilation.units[unit].file.data == nil {
@@ -159,7 +159,7 @@ final class Lowering {
         var playable: [Int]
         if let category = answer.category {
             guard base.categories.contains(category.value) else {
-                bag.error("unknown category '\(category.value)'\(Suggestion.hint(for: category.value, in: base.categories)) in \(compilation.display(base.path))",
+                bag.error("unknown category '\(category.value)'\(compilation.hint(for: category.value, cacheKey: "categories " + base.path) { base.categories }) in \(compilation.display(base.path))",
                           at: category.mark)
                 return nil
             }
@@ -167,7 +167,7 @@ final class Lowering {
             playable = base.articles(inCategory: category.value)
         } else if let article = answer.article {
             guard let index = base.index(of: article.value) else {
-                bag.error("unknown article '\(article.value)'\(Suggestion.hint(for: article.value, in: base.articles.map(\.id))) in \(compilation.display(base.path))",
+                bag.error("unknown article '\(article.value)'\(compilation.hint(for: article.value, cacheKey: "articles " + base.path) { base.articles.map(\.id) }) in \(compilation.display(base.path))",
                           at: article.mark)
                 return nil
             }
@@ -255,9 +255,10 @@ final class Lowering {
             if let index = compilation.units[unit].stateIndex[name.value] {
                 target = .state(index)
             } else {
-                let names = compilation.units[unit].file.states.map(\.name)
-                bag.error("unknown state '\(name.value)'\(Suggestion.hint(for: name.value, in: names + FlowParser.builtInTargets))",
-                          at: name.mark)
+                let hint = compilation.hint(for: name.value, cacheKey: "states \(unit)") {
+                    compilation.units[unit].file.states.map(\.name) + FlowParser.builtInTargets
+                }
+                bag.error("unknown state '\(name.value)'\(hint)", at: name.mark)
                 target = .hangup("failed")
             }
         case .repeat(let mark):
@@ -311,7 +312,7 @@ final class Lowering {
             if let index = compilation.scheduleIndex["\(unit)/\(name.value)"] { return .open(index) }
             let file = compilation.units[unit].file
             if !file.hours.contains(where: { $0.name.value == name.value }) {
-                bag.error("unknown schedule '\(name.value)'\(Suggestion.hint(for: name.value, in: file.hours.map(\.name.value))): declare it under 'hours:'",
+                bag.error("unknown schedule '\(name.value)'\(compilation.hint(for: name.value, cacheKey: "schedules \(unit)") { file.hours.map(\.name.value) }): declare it under 'hours:'",
                           at: name.mark)
             }
             return nil
@@ -329,6 +330,10 @@ final class Lowering {
     func compilePattern(_ source: Located<String>) -> Pattern? {
         switch Pattern.compile(source.value) {
         case .success(let pattern):
+            if pattern.mayBacktrackExponentially {
+                bag.warning("regular expression '\(source.value)' repeats a group that itself repeats, which can take exponential time on some entries (matching gives up after a bounded effort and counts as no match); rewrite it without nested repetition",
+                            at: source.mark)
+            }
             return pattern
         case .failure(let error):
             bag.error("bad regular expression '\(source.value)': \(error.reason)", at: source.mark)
@@ -367,7 +372,8 @@ final class Lowering {
             }
         }
         if !missing.isEmpty {
-            let hint = Suggestion.hint(for: key.value, in: missing[0].entries.keys.sorted())
+            let catalog = missing[0]
+            let hint = compilation.hint(for: key.value, cacheKey: "catalog " + catalog.path) { catalog.entries.keys.sorted() }
             let places = missing.map { "\($0.language) (\(compilation.display($0.path)))" }
             let which = places.count == 1 ? "the \(missing[0].language) catalog (\(compilation.display(missing[0].path)))"
                                           : "the catalogs " + places.joined(separator: ", ")

@@ -22,7 +22,8 @@ struct VariablePass {
                 reads += Template(template.value).variables.map { ($0, template.mark) }
             }
             for read in reads where !set.contains(read.name) {
-                diagnostics.append(.warning("variable '\(read.name)' is read but never set\(Suggestion.hint(for: read.name, in: set))",
+                let hint = compilation.hint(for: read.name, cacheKey: "variables") { set.sorted() }
+                diagnostics.append(.warning("variable '\(read.name)' is read but never set\(hint)",
                                             at: read.mark))
             }
             let prompts = walk.prompts.map { ($0, set) } + walk.itemPrompts.map { ($0, set.union(["title", "key"])) }

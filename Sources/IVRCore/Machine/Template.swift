@@ -19,10 +19,14 @@ public struct Template: Sendable, Hashable, Codable {
         var pieces: [Piece] = []
         var text = ""
         var rest = Substring(source)
+        // One pass: a placeholder's body holds no brace, so the search for
+        // its `}` stops at the next `{` (40,000 `{` took 20 s when each one
+        // searched to the end of the text).
         while let open = rest.firstIndex(of: "{") {
             text += rest[..<open]
             let after = rest[rest.index(after: open)...]
-            if let close = after.firstIndex(of: "}"), let piece = Self.placeholder(after[..<close]) {
+            let stop = after.firstIndex { $0 == "{" || $0 == "}" }
+            if let close = stop, after[close] == "}", let piece = Self.placeholder(after[..<close]) {
                 if !text.isEmpty { pieces.append(.text(text)); text = "" }
                 pieces.append(piece)
                 rest = after[after.index(after: close)...]

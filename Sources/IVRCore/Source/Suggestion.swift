@@ -1,3 +1,43 @@
+/// Candidates for "did you mean", lowercased once and grouped by length, so
+/// that a query compares only words whose length is within the distance
+/// allowed. Built once per candidate set (a catalog's keys, a flow's states)
+/// and kept for every query against it.
+public final class SuggestionIndex: @unchecked Sendable {
+    // Immutable after init, hence the unchecked Sendable.
+    private var byLength: [Int: [(order: Int, word: String, characters: [Character])]] = [:]
+    public let count: Int
+
+    public init(_ candidates: some Sequence<String>) {
+        var count = 0
+        for (order, word) in candidates.enumerated() {
+            let characters = Array(word.lowercased())
+            byLength[characters.count, default: []].append((order, word, characters))
+            count += 1
+        }
+        self.count = count
+    }
+
+    /// The closest candidate (the first written among equals), or nil.
+    public func closest(to word: String) -> String? {
+        let limit = max(1, min(3, word.count / 3 + 1))
+        let characters = Array(word.lowercased())
+        var best: (distance: Int, order: Int, word: String)?
+        for length in max(0, characters.count - limit)...(characters.count + limit) {
+            for candidate in byLength[length] ?? [] where candidate.word != word {
+                let distance = Suggestion.editDistance(characters, candidate.characters, limit: limit)
+                guard distance <= limit else { continue }
+                if let current = best, (current.distance, current.order) <= (distance, candidate.order) { continue }
+                best = (distance, candidate.order, candidate.word)
+            }
+        }
+        return best?.word
+    }
+
+    public func hint(for word: String) -> String {
+        closest(to: word).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+}
+
 /// "did you mean" suggestions by edit distance.
 public enum Suggestion {
     /// The closest candidate within a distance that scales with the word's
@@ -22,7 +62,10 @@ public enum Suggestion {
     /// Levenshtein distance with adjacent transpositions counted as one edit;
     /// gives up early (returns limit + 1) once the distance must exceed limit.
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
-        let a = Array(a), b = Array(b)
+        editDistance(Array(a), Array(b), limit: limit)
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var previous2 = [Int](repeating: 0, count: b.count + 1)
