@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore", "IVRTools"]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore"]),
-        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore"]),
+        .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

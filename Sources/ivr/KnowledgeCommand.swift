@@ -23,10 +23,20 @@ struct KnowledgeCommand: ParsableCommand {
         return base
     }
 
-    static func store(_ path: String?) throws -> PopularityStore? {
+    /// The store `--db` names, or nil without one; a store that cannot be
+    /// opened ends the command with exit 1 and the reason.
+    static func store(_ path: String?) throws -> SQLiteStore? {
         guard let path else { return nil }
-        do { return try PopularityStore(path: path) } catch {
-            throw Console.fail("--db: cannot open '\(path)': \(error)", code: ExitStatus.failure)
+        do { return try SQLiteStore(path: path) } catch {
+            throw Console.fail("--db: \(error)", code: ExitStatus.failure)
+        }
+    }
+
+    /// Runs one store operation for the command line; its error ends the
+    /// command with exit 1 (a count is never lost in silence).
+    static func fromStore<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        do { return try Blocking.wait(body) } catch {
+            throw Console.fail("--db: \(error)", code: ExitStatus.failure)
         }
     }
 
@@ -45,7 +55,10 @@ struct KnowledgeCommand: ParsableCommand {
             if let lang, !base.articles.contains(where: { $0.title(lang) != nil }) {
                 throw Console.fail("--lang: no article has a '\(lang)' title", code: ExitStatus.usage)
             }
-            let popularity = try KnowledgeCommand.store(db)?.popularity(knowledgeBases: [base.name]) ?? Popularity()
+            var popularity = Popularity()
+            if let store = try KnowledgeCommand.store(db) {
+                popularity = try KnowledgeCommand.fromStore { try await store.popularity(knowledgeBases: [base.name]) }
+            }
             let results = SearchIndex(base, language: lang).search(query, popularity: popularity)
             for (rank, result) in results.enumerated() {
                 let title = base.articles[result.article].displayTitle(lang)
@@ -74,7 +87,10 @@ struct KnowledgeCommand: ParsableCommand {
                 throw Console.fail("--category: unknown category '\(category)'\(Suggestion.hint(for: category, in: base.categories))",
                                    code: ExitStatus.usage)
             }
-            let entries = try KnowledgeCommand.store(db)?.entries(knowledgeBase: base.name) ?? []
+            var entries: [PopularityEntry] = []
+            if let store = try KnowledgeCommand.store(db) {
+                entries = try KnowledgeCommand.fromStore { try await store.entries(knowledgeBase: base.name) }
+            }
             let counts = Dictionary(entries.map { ($0.article, $0) }, uniquingKeysWith: { first, _ in first })
             var popularity = Popularity()
             for entry in entries { popularity.add(base.name, entry.article, hits: entry.hits) }

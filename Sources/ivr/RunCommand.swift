@@ -45,11 +45,16 @@ struct RunCommand: ParsableCommand {
         runner.called = called
         runner.language = lang
         runner.time = time
+        var lostCounts = 0
         if let store = try KnowledgeCommand.store(db) {
-            runner.popularity = (try? store.popularity(knowledgeBases: machine.knowledgeBases.map(\.name))) ?? Popularity()
+            let names = machine.knowledgeBases.map(\.name)
+            runner.popularity = try KnowledgeCommand.fromStore { try await store.popularity(knowledgeBases: names) }
             runner.record = { action in
                 // Written at once: a process killed later loses at most the call in flight.
-                do { try store.record(action) } catch { Console.error("ivr: --db: \(error)") }
+                do { try Blocking.wait { try await store.record(action) } } catch {
+                    Console.error("ivr: --db: \(error)")
+                    lostCounts += 1
+                }
             }
         }
         let printer = TranscriptPrinter(json: json)
@@ -60,6 +65,9 @@ struct RunCommand: ParsableCommand {
         case .standardInput(let reader):
             defer { reader.restore() }
             runner.run(next: { reader.next() }, trace: printer.print)
+        }
+        if lostCounts > 0 {
+            throw Console.fail("--db: \(lostCounts) count(s) of this call could not be written", code: ExitStatus.failure)
         }
     }
 

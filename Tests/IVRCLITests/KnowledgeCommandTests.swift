@@ -21,7 +21,7 @@ import Testing
         #expect(nothing.status == 0 && nothing.stdout.isEmpty)
     }
 
-    @Test func aKilledProcessKeepsTheHitsItCounted() throws {
+    @Test func aKilledProcessKeepsTheHitsItCounted() async throws {
         let db = Self.database()
         let process = Process()
         process.executableURL = IVRBinary.executable
@@ -42,13 +42,13 @@ import Testing
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
-        let entries = try PopularityStore(path: db).entries(knowledgeBase: "hotline.kb.yaml")
-        #expect(entries == [PopularityStore.Entry(article: "annual-fee", hits: 1, resolutions: 0)])
+        let entries = try await SQLiteStore(path: db).entries(knowledgeBase: "hotline.kb.yaml")
+        #expect(entries == [PopularityEntry(article: "annual-fee", hits: 1, resolutions: 0)])
     }
 
-    @Test func twoProcessesCountIntoOneDatabase() throws {
+    @Test func twoProcessesCountIntoOneDatabase() async throws {
         let db = Self.database()
-        _ = try PopularityStore(path: db)  // created and migrated once, as a first run would
+        _ = try SQLiteStore(path: db)  // created and migrated once, as a first run would
         let repeats = 60
         // By code, not by menu position: the first process's hits reorder the second one's menus.
         let keys = "1 4 4 102# " + String(repeating: "1 ", count: repeats) + "2"
@@ -64,8 +64,8 @@ import Testing
         }
         processes.forEach { $0.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
-        let entries = try PopularityStore(path: db).entries(knowledgeBase: "hotline.kb.yaml")
-        #expect(entries == [PopularityStore.Entry(article: "annual-fee", hits: 2 * (repeats + 1), resolutions: 2)])
+        let entries = try await SQLiteStore(path: db).entries(knowledgeBase: "hotline.kb.yaml")
+        #expect(entries == [PopularityEntry(article: "annual-fee", hits: 2 * (repeats + 1), resolutions: 2)])
     }
 
     @Test func topShowsHitsAndResolutionRates() throws {

@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import IVRCore
+
+/// The SQLite implementation of the stores (GRDB): one file holds
+/// popularity, call records and versions. WAL mode and a busy timeout let
+/// several processes use one file at once; every write is its own
+/// transaction, so killing a process loses at most what it had not yet
+/// written. Every value read is checked: a corrupt value is an error, never
+/// a crash, and SQLite's errors become `StoreError`s that name the file.
+public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens (creating and migrating as needed) the store at `path`.
+    public init(path: String) throws(StoreError) {
+        guard !path.isEmpty else { throw .cannotOpen(path: path, reason: "no file name was given") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .cannotOpen(path: path, reason: "it is a directory")
+        }
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw Self.storeError(error, path: path, opening: true)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: popularity") { db in
+            try db.create(table: "popularity") { table in
+                table.column("knowledge_base", .text).notNull()
+                table.column("article", .text).notNull()
+                table.column("hits", .integer).notNull().defaults(to: 0)
+                table.column("resolutions", .integer).notNull().defaults(to: 0)
+                table.primaryKey(["knowledge_base", "article"])
+            }
+        }
+        migrator.registerMigration("v2: call records") { db in
+            try db.create(table: "call_records") { table in
+                table.column("id", .text).primaryKey()
+                table.column("flow", .text).notNull()
+                table.column("machine_version", .text).notNull()
+                table.column("direction", .text).notNull()
+                table.column("caller", .text).notNull()
+                table.column("called", .text).notNull()
+                table.column("started", .double).notNull()
+                table.column("ended", .double)
+                table.column("language", .text).notNull()
+                table.column("outcome", .text)
+                table.column("transfer_target", .text)
+                table.column("steps", .integer).notNull()
+                table.column("path", .text).notNull()
+            }
+            try db.create(index: "call_records_by_flow", on: "call_records", columns: ["flow", "started"])
+        }
+        migrator.registerMigration("v3: versions") { db in
+            try db.create(table: "versions") { table in
+                table.column("version", .text).primaryKey()
+                table.column("flow", .text).notNull()
+                table.column("files", .text).notNull()
+                table.column("first_served", .double).notNull()
+                table.column("last_served", .double).notNull()
+            }
+        }
+        return migrator
+    }
+
+    // MARK: - Errors
+
+    /// SQLite's and GRDB's errors as the person running `ivr` needs them.
+    static func storeError(_ error: any Error, path: String, opening: Bool = false) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let database = error as? DatabaseError else { return .other("the store '\(path)': \(error)") }
+        switch database.resultCode {
+        case .SQLITE_READONLY: return .readOnly(path: path)
+        case .SQLITE_CORRUPT: return .damaged(path: path, reason: "SQLite reports a malformed database")
+        case .SQLITE_NOTADB: return .cannotOpen(path: path, reason: "it is not a SQLite database")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
+        case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "the file cannot be created or opened (does its directory exist?)")
+        case .SQLITE_FULL: return .other("the disk holding the store '\(path)' is full")
+        case .SQLITE_IOERR: return .other("the store '\(path)' could not be read or written (an I/O error)")
+        case .SQLITE_PERM, .SQLITE_AUTH: return .readOnly(path: path)
+        default:
+            return opening ? .cannotOpen(path: path, reason: database.message ?? "SQLite error \(database.resultCode.rawValue)")
+                           : .other("the store '\(path)': \(database.message ?? "SQLite error \(database.resultCode.rawValue)")")
+        }
+    }
+
+    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
+        do { try await queue.write(body) } catch { throw Self.storeError(error, path: path) }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await queue.read(body) } catch { throw Self.storeError(error, path: path) }
+    }
+
+    /// A column read as a count: anything else (text, a real past Int's
+    /// range) is a bad value with its place, not a crash.
+    static func count(_ row: Row, _ column: String, _ place: String) throws -> Int {
+        let value: DatabaseValue = row[column]
+        guard let number = Int.fromDatabaseValue(value), number >= 0 else {
+            throw StoreError.badValue("\(place) has \(column) \(value.description), not a count")
+        }
+        return number
+    }
+
+    static func text(_ row: Row, _ column: String, _ place: String) throws -> String {
+        let value: DatabaseValue = row[column]
+        guard let text = String.fromDatabaseValue(value) else { throw StoreError.badValue("\(place) has \(column) \(value.description), not text") }
+        return text
+    }
+
+    static func optionalText(_ row: Row, _ column: String, _ place: String) throws -> String? {
+        let value: DatabaseValue = row[column]
+        if value.isNull { return nil }
+        return try text(row, column, place)
+    }
+
+    static func time(_ row: Row, _ column: String, _ place: String) throws -> Date? {
+        let value: DatabaseValue = row[column]
+        if value.isNull { return nil }
+        guard let seconds = Double.fromDatabaseValue(value), seconds.isFinite else {
+            throw StoreError.badValue("\(place) has \(column) \(value.description), not a time")
+        }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    // MARK: - Popularity
+
+    public func countHit(knowledgeBase: String, article: String) async throws(StoreError) {
+        try await increment("hits", knowledgeBase, article)
+    }
+
+    public func countResolution(knowledgeBase: String, article: String) async throws(StoreError) {
+        try await increment("resolutions", knowledgeBase, article)
+    }
+
+    private func increment(_ column: String, _ knowledgeBase: String, _ article: String) async throws(StoreError) {
+        // One atomic upsert: two processes counting at once lose nothing. A
+        // count stops at Int64's maximum instead of turning into a REAL.
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO popularity (knowledge_base, article, \(column)) VALUES (?, ?, 1)
+                ON CONFLICT (knowledge_base, article) DO UPDATE SET \(column) =
+                  CASE WHEN typeof(\(column)) = 'integer' AND \(column) < 9223372036854775807 THEN \(column) + 1 ELSE \(column) END
+                """, arguments: [knowledgeBase, article])
+        }
+    }
+
+    public func popularity(knowledgeBases: [String]) async throws(StoreError) -> Popularity {
+        try await read { db in
+            var popularity = Popularity()
+            for name in knowledgeBases {
+                for row in try Row.fetchAll(db, sql: "SELECT article, hits FROM popularity WHERE knowledge_base = ?", arguments: [name]) {
+                    let article = try Self.text(row, "article", "a popularity row of \(name)")
+                    popularity.add(name, article, hits: try Self.count(row, "hits", "the popularity of '\(article)' in \(name)"))
+                }
+            }
+            return popularity
+        }
+    }
+
+    public func entries(knowledgeBase: String) async throws(StoreError) -> [PopularityEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT article, hits, resolutions FROM popularity WHERE knowledge_base = ?",
+                             arguments: [knowledgeBase]).map { row in
+                let article = try Self.text(row, "article", "a popularity row of \(knowledgeBase)")
+                let place = "the popularity of '\(article)' in \(knowledgeBase)"
+                return PopularityEntry(article: article, hits: try Self.count(row, "hits", place),
+                                       resolutions: try Self.count(row, "resolutions", place))
+            }
+            .sorted { ($1.hits, $0.article) < ($0.hits, $1.article) }
+        }
+    }
+
+    // MARK: - Call records
+
+    public func save(_ record: CallRecord) async throws(StoreError) {
+        let path: String
+        do {
+            path = String(decoding: try JSONEncoder().encode(record.path), as: UTF8.self)
+        } catch {
+            throw .other("the record of call \(record.id) cannot be written: \(error)")
+        }
+        try await write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO call_records
+                  (id, flow, machine_version, direction, caller, called, started, ended, language, outcome, transfer_target, steps, path)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.id, record.flow, record.machineVersion, record.direction.rawValue, record.caller, record.called,
+                                 record.started.timeIntervalSince1970, record.ended?.timeIntervalSince1970, record.language,
+                                 record.outcome, record.transferTarget, record.steps, path])
+        }
+    }
+
+    public func record(id: String) async throws(StoreError) -> CallRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM call_records WHERE id = ?", arguments: [id]).map(Self.callRecord)
+        }
+    }
+
+    public func records(flow: String?, since: Date?, until: Date?) async throws(StoreError) -> [CallRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM call_records
+                WHERE (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR started >= ?2) AND (?3 IS NULL OR started < ?3)
+                ORDER BY started, id
+                """, arguments: [flow, since?.timeIntervalSince1970, until?.timeIntervalSince1970]).map(Self.callRecord)
+        }
+    }
+
+    static func callRecord(_ row: Row) throws -> CallRecord {
+        let id = try text(row, "id", "a call record")
+        let place = "the record of call \(id)"
+        guard let direction = CallRecord.Direction(rawValue: try text(row, "direction", place)) else {
+            throw StoreError.badValue("\(place) has a direction that is neither inbound nor outbound")
+        }
+        guard let started = try time(row, "started", place) else { throw StoreError.badValue("\(place) has no start time") }
+        var record = CallRecord(id: id, flow: try text(row, "flow", place), machineVersion: try text(row, "machine_version", place),
+                                direction: direction, caller: try text(row, "caller", place), called: try text(row, "called", place),
+                                started: started, language: try text(row, "language", place))
+        record.ended = try time(row, "ended", place)
+        record.outcome = try optionalText(row, "outcome", place)
+        record.transferTarget = try optionalText(row, "transfer_target", place)
+        record.steps = try count(row, "steps", place)
+        do {
+            record.path = try JSONDecoder().decode([CallRecord.Step].self, from: Data(try text(row, "path", place).utf8))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.badValue("\(place) has a path that does not decode")
+        }
+        return record
+    }
+
+    // MARK: - Versions
+
+    public func served(_ version: StoredVersion, at time: Date) async throws(StoreError) {
+        let files: String
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            files = String(decoding: try encoder.encode(version.files), as: UTF8.self)
+        } catch {
+            throw .other("version \(version.version) cannot be written: \(error)")
+        }
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO versions (version, flow, files, first_served, last_served) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (version) DO UPDATE SET last_served = MAX(last_served, excluded.last_served)
+                """, arguments: [version.version, version.flow, files, time.timeIntervalSince1970, time.timeIntervalSince1970])
+        }
+    }
+
+    public func version(_ hash: String) async throws(StoreError) -> StoredVersion? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE version = ?", arguments: [hash]).map(Self.storedVersion)
+        }
+    }
+
+    public func versions() async throws(StoreError) -> [StoredVersion] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM versions ORDER BY first_served, version").map(Self.storedVersion)
+        }
+    }
+
+    static func storedVersion(_ row: Row) throws -> StoredVersion {
+        let version = try text(row, "version", "a version")
+        let place = "version \(version)"
+        guard let files = try? JSONDecoder().decode([String: String].self, from: Data(try text(row, "files", place).utf8)) else {
+            throw StoreError.badValue("\(place) has files that do not decode")
+        }
+        return StoredVersion(version: version, flow: try text(row, "flow", place), files: files,
+                             firstServed: try time(row, "first_served", place), lastServed: try time(row, "last_served", place))
+    }
+}

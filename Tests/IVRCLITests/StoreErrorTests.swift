@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import IVRStore
+import Testing
+
+/// A store that cannot be read or written ends the command with exit 1 and
+/// a sentence about the file: never a crash, never exit 0 with counts lost.
+@Suite struct StoreErrorTests {
+    static let hotline = ["Flows/hotline.yaml", "--at", "2026-11-23T10:00:00+08:00"]
+
+    @Test func aCorruptCountStopsEveryCommandThatReadsIt() async throws {
+        let db = KnowledgeCommandTests.database()
+        _ = try IVRBinary.run(["run"] + Self.hotline + ["--db", db, "--input", "1 4 1 2 2"])
+        try await DatabaseQueue(path: db).write { try $0.execute(sql: "UPDATE popularity SET hits = 'abc'") }
+        let message = "ivr: --db: the store holds a bad value: the popularity of 'annual-fee' in hotline.kb.yaml has hits \"abc\", not a count"
+        for arguments in [["run"] + Self.hotline + ["--db", db, "--input", "1 4 1 2 2"],
+                          ["kb", "top", "--kb", "Flows/hotline.kb.yaml", "--db", db],
+                          ["kb", "search", "年费", "--kb", "Flows/hotline.kb.yaml", "--db", db]] {
+            let result = try IVRBinary.run(arguments)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func anEmptyOrMissingStorePathIsNamed() throws {
+        let empty = try IVRBinary.run(["run"] + Self.hotline + ["--db", "", "--input", "!"])
+        #expect(empty.status == 1)
+        #expect(empty.stderr == "ivr: --db: cannot open the store '': no file name was given\n")
+        let missing = try IVRBinary.run(["kb", "top", "--kb", "Flows/hotline.kb.yaml", "--db", "/no/such/dir/faq.db"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "ivr: --db: cannot open the store '/no/such/dir/faq.db': the file cannot be created or opened (does its directory exist?)\n")
+    }
+
+    @Test func aDamagedStoreIsNotAQuietLoss() async throws {
+        let db = KnowledgeCommandTests.database()
+        let store = try SQLiteStore(path: db)
+        for index in 0..<2_000 { try await store.countHit(knowledgeBase: "hotline.kb.yaml", article: "article-\(index)") }
+        _ = try await DatabaseQueue(path: db).writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: db))
+        try handle.seek(toOffset: 4096 * 2)
+        handle.write(Data(repeating: 0xAB, count: 4096 * 4))
+        try handle.close()
+        let result = try IVRBinary.run(["run"] + Self.hotline + ["--db", db, "--input", "1 4 1 2 2"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is damaged (SQLite reports a malformed database)"), "\(result.stderr)")
+    }
+}
