@@ -212,3 +212,14 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
     func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
     func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
 }
+
+@Suite struct FuzzFindingsTests {
+    /// Found by the fuzzer (seed 777): a sub-flow whose `states` were cut
+    /// crashed the graph passes with an index out of range.
+    @Test func callingASubflowWithoutStatesIsAnErrorNotACrash() {
+        let sub = "flow: empty\nstart: s\nlanguages: [zh-CN, en-US]\nstates: {}\n"
+        let flow = Fixture.flow("  main: { call: empty.yaml, next: bye }\n  bye: { hangup: resolved }")
+        let diagnostics = Fixture.diagnostics(flow, extra: ["/t/Flows/empty.yaml": sub])
+        #expect(diagnostics.contains { $0.hasPrefix("Flows/empty.yaml:") && $0.contains("error:") }, "\(diagnostics)")
+    }
+}

@@ -85,7 +85,8 @@ final class Lowering {
             return lowerAnswer(answer, state: state, unit: unit) ?? failed
         case .call(let file, let next):
             let path = ((compilation.units[unit].directory as NSString).appendingPathComponent(file.value) as NSString).standardizingPath
-            guard let target = compilation.unitByPath[path] else { return failed }
+            // A sub-flow with no states has its error already; nothing to call.
+            guard let target = compilation.unitByPath[path], !compilation.units[target].file.states.isEmpty else { return failed }
             let start = flowStart(target)
             return .call(start: start, next: transition(next, unit: unit, context: context, owner: state))
         case .return:
