@@ -110,8 +110,9 @@ import IVRTools
     }
 }
 
-/// A small deterministic generator for the garbling test.
-struct SplitMix {
+/// SplitMix64, a small seeded generator for the garbling and fuzzing
+/// tests: a failure repeats from its seed.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -171,6 +171,7 @@ struct TestSealer: ValueSealer {
         #expect(try refused { $0.removeValue(forKey: "phase") } == "the saved call cannot be read: field 'phase' is missing")
         #expect(try refused { $0["format"] = 2 } == "the saved call cannot be read: format 2 is not one this release reads (it reads format 1)")
         #expect(try refused { $0["machine_version"] = "abc" }.hasPrefix("the saved call runs on machine version abc, not "))
+        #expect(try refused { $0["time"] = "2026-11-18T19:06:40+08:00" } == "resumed", "whole seconds and an offset are ISO 8601 too")
         #expect(try refused { $0["time"] = "yesterday" } == "the saved call cannot be read: time 'yesterday' is not ISO 8601")
         #expect(try refused { $0["sealed"] = ["type_ahead": "AAAA"] } == "the saved call's sensitive values cannot be opened: the sealed value 'type_ahead' does not open with this key (wrong key, or altered)")
     }

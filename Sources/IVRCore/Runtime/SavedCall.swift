@@ -243,8 +243,8 @@ public enum SavedCall {
             throw .doesNotFit("language '\(document.language)' is not one the machine declares")
         }
         call.language = language
-        guard let time = try? Date(document.time, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-                ?? Date(document.time, strategy: .iso8601) else {
+        guard let time = (try? Date(document.time, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+                ?? (try? Date(document.time, strategy: .iso8601)) else {
             throw .unreadable("time '\(document.time)' is not ISO 8601")
         }
         call.time = time
