@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
                 }
             }
         }
-        let printer = TranscriptPrinter(json: json)
+        let printer = TranscriptPrinter(json: json, media: { machine.mediaPath($0) ?? $0.relativePath })
         switch source {
         case .script(let tokens):
             var remaining = tokens[...]

@@ -6,18 +6,20 @@ import IVRTools
 /// person reads.
 struct TranscriptPrinter {
     var json: Bool
+    /// The command line resolves recorded audio to the file's path.
+    var media: (MediaReference) -> String = \.relativePath
 
     func print(_ line: TraceEvent) {
-        let text = json ? line.json : Self.describe(line)
+        let text = json ? line.json(media: media) : Self.describe(line, media: media)
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    static func describe(_ line: TraceEvent) -> String {
+    static func describe(_ line: TraceEvent, media: (MediaReference) -> String = \.relativePath) -> String {
         switch line.kind {
         case .enter:
             return line.state
         case let .play(prompt, language, text, audio):
-            return "  says [\(prompt) \(language)] \(text)" + (audio.map { "  (audio \($0))" } ?? "")
+            return "  says [\(prompt) \(language)] \(text)" + (audio.map { "  (audio \(media($0)))" } ?? "")
         case let .wait(maxKeys, finishOn, timeout, interDigit):
             var text = maxKeys == 1 ? "  waits for a key" : "  waits for up to \(maxKeys) keys"
             if let finishOn { text += ", \(finishOn) to finish" }

@@ -45,3 +45,21 @@ import Testing
         #expect(result.stderr.contains("is damaged (SQLite reports a malformed database)"), "\(result.stderr)")
     }
 }
+
+@Suite struct MediaPathTests {
+    /// SPEC 9: the command line resolves a recorded prompt's media reference
+    /// to the file's path; the core's trace names it relative to its catalog.
+    @Test func theCommandLineWritesTheRecordingsPath() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ivr-media-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Flows"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Prompts/en-US"), withIntermediateDirectories: true)
+        try "flow: hello\nstart: hi\nlanguages: [en-US]\nstates:\n  hi: { hangup: { say: hello } }\n"
+            .write(to: root.appendingPathComponent("Flows/hello.yaml"), atomically: true, encoding: .utf8)
+        try "hello: Hello\n".write(to: root.appendingPathComponent("Prompts/en-US.yaml"), atomically: true, encoding: .utf8)
+        try Data("RIFF".utf8).write(to: root.appendingPathComponent("Prompts/en-US/hello.wav"))
+        let result = try IVRBinary.run(["run", "Flows/hello.yaml", "--json", "--input", "!"], in: root)
+        #expect(result.status == 0)
+        let path = root.appendingPathComponent("Prompts/en-US/hello.wav").standardizedFileURL.path
+        #expect(result.stdout.contains(#""prompt":"hello","language":"en-US","text":"Hello","audio":"\#(path)"}"#), "\(result.stdout)")
+    }
+}

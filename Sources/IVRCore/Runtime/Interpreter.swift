@@ -540,7 +540,7 @@ public struct Interpreter: Sendable {
                                              audio: audio, bargeIn: bargeIn)))
         if tracing {
             let shown = call.sensitive.isEmpty ? text : render(template, masked: true, extra: extra)
-            emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: audio?.relativePath))
+            emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: audio))
         }
     }
 

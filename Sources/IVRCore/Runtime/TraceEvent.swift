@@ -4,7 +4,8 @@
 public struct TraceEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case enter
-        case play(prompt: String, language: String, text: String, audio: String?)
+        /// `audio`: the recorded file, as a reference each host resolves.
+        case play(prompt: String, language: String, text: String, audio: MediaReference?)
         case wait(maxKeys: Int, finishOn: String?, timeoutMs: Int, interDigitTimeoutMs: Int)
         case key(String)
         case timeout
@@ -45,15 +46,20 @@ public struct TraceEvent: Sendable, Equatable {
         }
     }
 
-    /// One JSON object, fields in the spec's order.
-    public var json: String {
+    /// One JSON object, fields in the spec's order; `audio` is the file
+    /// relative to its prompt directory (`zh-CN/main.menu.wav`).
+    public var json: String { json(media: \.relativePath) }
+
+    /// One JSON object, with `audio` as this host resolves it (the command
+    /// line writes the file's path).
+    public func json(media: (MediaReference) -> String) -> String {
         var fields: [(String, JSONValue)] = [("event", .string(event)), ("state", .string(state))]
         switch kind {
         case .enter, .timeout:
             break
         case let .play(prompt, language, text, audio):
             fields += [("prompt", .string(prompt)), ("language", .string(language)), ("text", .string(text))]
-            if let audio { fields.append(("audio", .string(audio))) }
+            if let audio { fields.append(("audio", .string(media(audio)))) }
         case let .wait(maxKeys, finishOn, timeout, interDigit):
             fields += [("max_keys", .int(maxKeys)), ("finish_on", finishOn.map(JSONValue.string) ?? .null),
                        ("timeout_ms", .int(timeout)), ("inter_digit_timeout_ms", .int(interDigit))]
