@@ -84,7 +84,9 @@ let options = CompileOptions(files: files, workingDirectory: "/bench")
 print("ivr benchmarks (release build, ratios measured side by side in one run)")
 print("")
 print("1. compile time of generated flows against Yams compose of the same text (target <= 2x)")
-for count in [100, 1_000, 5_000] {
+/// `IVR_BENCH_ONLY=keys` runs section 2 alone (for a profiler).
+let keysOnly = ProcessInfo.processInfo.environment["IVR_BENCH_ONLY"] == "keys"
+for count in keysOnly ? [] : [100, 1_000, 5_000] {
     let text = generatedFlow(states: count)
     let check = FlowCompiler.compile(text: text, path: "/bench/Flows/g.yaml", options: options)
     precondition(check.machine != nil, "the generated flow must compile: \(check.errors.prefix(3))")
@@ -172,7 +174,7 @@ func consume(_ actions: [Action], _ directive: Directive, _ trace: [TraceEvent] 
     for line in trace { total &+= line.state.utf8.count }
     return total
 }
-let keyCount = 1_000_000
+let keyCount = Int(ProcessInfo.processInfo.environment["IVR_BENCH_KEYS"] ?? "") ?? 1_000_000
 func interpreterCall(tracing: Bool) -> Int {
     var interpreter = Interpreter(machine: smallMachine)
     interpreter.tracing = tracing
@@ -208,10 +210,11 @@ do {
 print("")
 print("2. interpreter cost per key event against a hand-written switch of the same menu (target <= 3x)")
 var sink = 0
-let (untraced, floor) = sideBySide(runs: 5, { sink &+= interpreterCall(tracing: false) }, { sink &+= handWrittenCall() })
-let (traced, _) = sideBySide(runs: 3, { sink &+= interpreterCall(tracing: true) }, {})
+let (untraced, floor) = sideBySide(runs: 9, { sink &+= interpreterCall(tracing: false) }, { sink &+= handWrittenCall() })
+let (traced, _) = sideBySide(runs: keysOnly ? 1 : 3, { sink &+= interpreterCall(tracing: true) }, {})
 print("   \(keyCount) keys: interpreter \(format(untraced / Double(keyCount) * 1e9, 0)) ns/key, hand-written \(format(floor / Double(keyCount) * 1e9, 0)) ns/key, ratio \(format(untraced / floor))x")
 print("   with trace lines on: \(format(traced / Double(keyCount) * 1e9, 0)) ns/key, ratio \(format(traced / floor))x")
+if keysOnly { exit(sink == 42 ? 1 : 0) }
 
 // MARK: - 3. Memory retained per waiting call
 

@@ -110,15 +110,28 @@ public struct Machine: Sendable {
     }
 
     /// Prompt, failure prompts, retries and timing of a waiting state.
-    public struct Prompting: Sendable {
-        public var prompt: Int?
-        public var noInput: Int?
-        public var noMatch: Int?
-        public var retries: Int
-        public var timeoutMs: Int
-        public var interDigitTimeoutMs: Int
-        public var bargeIn: Bool
-        public var onFailure: Transition
+    /// Immutable like the states that hold it: passing it is one reference.
+    public final class Prompting: Sendable {
+        public let prompt: Int?
+        public let noInput: Int?
+        public let noMatch: Int?
+        public let retries: Int
+        public let timeoutMs: Int
+        public let interDigitTimeoutMs: Int
+        public let bargeIn: Bool
+        public let onFailure: Transition
+
+        public init(prompt: Int?, noInput: Int?, noMatch: Int?, retries: Int, timeoutMs: Int, interDigitTimeoutMs: Int,
+                    bargeIn: Bool, onFailure: Transition) {
+            self.prompt = prompt
+            self.noInput = noInput
+            self.noMatch = noMatch
+            self.retries = retries
+            self.timeoutMs = timeoutMs
+            self.interDigitTimeoutMs = interDigitTimeoutMs
+            self.bargeIn = bargeIn
+            self.onFailure = onFailure
+        }
     }
 
     public final class Menu: Sendable {

@@ -46,6 +46,10 @@ public struct Call: Sendable, Hashable {
 
     /// The content hash of the machine this call runs on.
     public var machineVersion: String
+    /// The built-in `caller` and `called` (kept out of `variables`, so that a
+    /// call that sets nothing holds no dictionary).
+    public var caller: String = ""
+    public var called: String = ""
     public var phase: Phase = .notStarted
     public var state: Int = 0
     /// Failures counted in the current phase (the `attempt` variable).

@@ -5,7 +5,10 @@ import Foundation
 /// carries out the actions and sends the next event. Between events it
 /// always stands at a wait, at a pending lookup or transfer, or has ended.
 public struct Interpreter: Sendable {
-    public let machine: Machine
+    /// The machine, behind one reference: a waiting call holds a pointer,
+    /// not the machine's dozen fields.
+    private let storage: MachineStorage
+    public var machine: Machine { storage.machine }
     public private(set) var call: Call
     /// Trace lines cost time; a gateway that keeps no trace can turn them off.
     public var tracing = true
@@ -15,10 +18,21 @@ public struct Interpreter: Sendable {
     /// Report the states and transitions passed in `Output.covered` (for
     /// `ivr test --coverage` and `ivr explore`).
     public var coverage = false
-    private var out = Output(directive: .ignored(.notStarted))
+    /// What the event under way has produced so far (its directive is
+    /// computed when it ends).
+    private var out = Pending()
+
+    private struct Pending {
+        var actions: [Action] = []
+        var trace: [TraceEvent] = []
+        var covered: [CoveragePoint] = []
+        /// The last wait started during this event (the directive, unless
+        /// keys typed ahead went into an entry after it).
+        var wait: Action.Wait?
+    }
 
     public init(machine: Machine) {
-        self.machine = machine
+        self.storage = MachineStorage(machine)
         self.call = Call(machineVersion: machine.version)
     }
 
@@ -26,7 +40,7 @@ public struct Interpreter: Sendable {
     /// and every index and phase the call holds must fit it (`CallCheck`).
     public init(machine: Machine, resuming call: Call) throws(ResumeError) {
         try CallCheck.validate(call, against: machine)
-        self.machine = machine
+        self.storage = MachineStorage(machine)
         self.call = call
     }
 
@@ -47,6 +61,21 @@ public struct Interpreter: Sendable {
         }
     }
 
+    /// The output's directive: the wait just started when the call stands
+    /// at it with nothing typed since, else the pending one rebuilt.
+    private func finalDirective() -> Directive {
+        if let wait = out.wait {
+            switch call.phase {
+            case .menu, .confirm: return .waiting(wait)
+            case .entry(let typed) where typed.isEmpty: return .waiting(wait)
+            case .answer(.offering), .answer(.afterAnswer): return .waiting(wait)
+            case .answer(.typing(let typed)) where typed.isEmpty: return .waiting(wait)
+            default: break
+            }
+        }
+        return directive
+    }
+
     /// The interpreter's part is over (transferring or ended).
     public var isEnded: Bool { call.outcome != nil }
 
@@ -54,6 +83,13 @@ public struct Interpreter: Sendable {
     public var isWaiting: Bool {
         switch call.phase {
         case .menu, .entry, .confirm, .answer: return true
+        default: return false
+        }
+    }
+
+    private var isRunningOrWaiting: Bool {
+        switch call.phase {
+        case .running, .menu, .entry, .confirm, .answer: return true
         default: return false
         }
     }
@@ -80,13 +116,13 @@ public struct Interpreter: Sendable {
     public mutating func start(caller: String, called: String, language: String? = nil, time: Date) -> Output {
         guard call.phase == .notStarted else { return ignored(.alreadyStarted) }
         begin()
-        call.variables["caller"] = .text(caller)
-        call.variables["called"] = .text(called)
-        call.language = language.flatMap(machine.languageIndex) ?? 0
+        call.caller = caller
+        call.called = called
+        call.language = language.flatMap(storage.machine.languageIndex) ?? 0
         call.time = time
         call.phase = .running
-        call.state = machine.start
-        run(jump(to: machine.start))
+        call.state = storage.machine.start
+        run(jump(to: storage.machine.start))
         return finishOutput()
     }
 
@@ -115,7 +151,7 @@ public struct Interpreter: Sendable {
         case (.entry(let typed), .ask(let ask)) where !typed.isEmpty:
             finishEntry(ask, typed)
         case (.answer(var answerMachine), .answer(let answer)):
-            let step = answerMachine.timeout(answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+            let step = answerMachine.timeout(answer, base: storage.machine.knowledgeBases[answer.knowledge], popularity: popularity)
             call.phase = .answer(answerMachine)
             carry(step, answer)
         default:
@@ -165,7 +201,7 @@ public struct Interpreter: Sendable {
         }
         begin()
         emit(.transferFailed(reason: reason))
-        if let onFail, case .transfer(_, _, let transition?) = machine.states[onFail].kind {
+        if let onFail, case .transfer(_, _, let transition?) = storage.machine.states[onFail].kind {
             cover(.onFail(onFail))
             call.phase = .running
             call.state = onFail
@@ -179,7 +215,7 @@ public struct Interpreter: Sendable {
     // MARK: - Output
 
     private mutating func begin() {
-        out = Output(directive: .ignored(.notWaiting))
+        out = Pending()
         out.actions.reserveCapacity(4)  // a key usually brings a play or two
     }
 
@@ -196,10 +232,10 @@ public struct Interpreter: Sendable {
 
     private mutating func finishOutput() -> Output {
         drainTypeAhead()
-        var result = out
-        out = Output(directive: .ignored(.notWaiting))
-        result.directive = directive
-        return result
+        let directive = finalDirective()
+        var done = Pending()
+        swap(&done, &out)  // moved out, not copied
+        return Output(actions: done.actions, directive: directive, trace: done.trace, covered: done.covered)
     }
 
     /// Keys that came while the interpreter was busy go to the waits that follow.
@@ -210,12 +246,14 @@ public struct Interpreter: Sendable {
         if isEnded { call.typeAhead.removeAll() }
     }
 
-    private var current: Machine.State { machine.states[call.state] }
+    private var current: Machine.State { storage.machine.states[call.state] }
 
+    @inline(__always)
     private mutating func cover(_ point: CoveragePoint) {
         if coverage { out.covered.append(point) }
     }
 
+    @inline(__always)
     private mutating func emit(_ kind: TraceEvent.Kind) {
         if tracing { out.trace.append(TraceEvent(state: current.name, kind: kind)) }
     }
@@ -223,13 +261,13 @@ public struct Interpreter: Sendable {
     // MARK: - Running states
 
     private func jump(to state: Int) -> Machine.Transition {
-        Machine.Transition(says: [], sets: [], target: .state(state), mark: machine.states[state].mark)
+        Machine.Transition(says: [], sets: [], target: .state(state), mark: storage.machine.states[state].mark)
     }
 
     /// Takes transitions until the call waits, asks for a lookup or ends.
     private mutating func run(_ first: Machine.Transition) {
         var next: Machine.Transition? = first
-        while let transition = next, call.phase == .running || isWaiting {
+        while let transition = next, isRunningOrWaiting {
             next = take(transition)
         }
     }
@@ -245,11 +283,11 @@ public struct Interpreter: Sendable {
             return nil
         case .back:
             if call.history.last == call.state { call.history.removeLast() }
-            return enter(call.history.last ?? machine.start)
+            return enter(call.history.last ?? storage.machine.start)
         case .restart:
             call.history.removeAll()
             call.returns.removeAll()
-            return enter(machine.start)
+            return enter(storage.machine.start)
         case .transfer(let target):
             transfer(to: target, onFail: nil)
             return nil
@@ -260,7 +298,7 @@ public struct Interpreter: Sendable {
     }
 
     private mutating func enter(_ index: Int) -> Machine.Transition? {
-        let flow = machine.states[index].flow
+        let flow = storage.machine.states[index].flow
         // Leaving a sub-flow by `back` or `restart` drops its return frames:
         // the innermost frame always names the flow the call is in.
         while let site = call.returns.last, calledFlow(site) != flow {
@@ -271,7 +309,7 @@ public struct Interpreter: Sendable {
         call.steps += 1
         emit(.enter)
         cover(.state(index))
-        if call.steps >= machine.maxSteps {
+        if call.steps >= storage.machine.maxSteps {
             end("failed")
             return nil
         }
@@ -289,7 +327,7 @@ public struct Interpreter: Sendable {
             promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
         case .answer(let answer):
             arrive(index)
-            let (answerMachine, step) = AnswerMachine.start(answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+            let (answerMachine, step) = AnswerMachine.start(answer, base: storage.machine.knowledgeBases[answer.knowledge], popularity: popularity)
             call.phase = .answer(answerMachine)
             carry(step, answer)
         case .branch(let cases, let otherwise):
@@ -306,7 +344,7 @@ public struct Interpreter: Sendable {
             call.returns.append(index)
             return jump(to: start)
         case .return:
-            guard let site = call.returns.popLast(), case .call(_, let next) = machine.states[site].kind else {
+            guard let site = call.returns.popLast(), case .call(_, let next) = storage.machine.states[site].kind else {
                 end("failed")
                 return nil
             }
@@ -323,7 +361,7 @@ public struct Interpreter: Sendable {
     }
 
     private func calledFlow(_ site: Int) -> Int? {
-        if case .call(let start, _) = machine.states[site].kind { return machine.states[start].flow }
+        if case .call(let start, _) = storage.machine.states[site].kind { return storage.machine.states[start].flow }
         return nil
     }
 
@@ -335,14 +373,15 @@ public struct Interpreter: Sendable {
 
     /// `repeat`: the current waiting state's prompt again, nothing counted.
     private mutating func replay() {
-        switch (call.phase, current.kind) {
-        case (_, .menu(let menu)):
+        switch current.kind {
+        case .menu(let menu):
             call.phase = .menu
             promptAndWait(menu.prompting, maxKeys: 1, finishOn: nil)
-        case (_, .ask(let ask)):
+        case .ask(let ask):
             call.phase = .entry("")
             promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
-        case (.answer(var answerMachine), .answer(let answer)):
+        case .answer(let answer):
+            guard case .answer(var answerMachine) = call.phase else { return end("failed") }
             let step = answerMachine.replay()
             call.phase = .answer(answerMachine)
             carry(step, answer)
@@ -356,8 +395,10 @@ public struct Interpreter: Sendable {
         wait(prompting, maxKeys: maxKeys, finishOn: finishOn)
     }
 
-    /// The trace's `wait` line; the host's wait is the output's directive.
+    /// A wait starts: the trace's `wait` line and the output's directive.
     private mutating func wait(_ prompting: Machine.Prompting, maxKeys: Int, finishOn: DTMFKey?) {
+        out.wait = Action.Wait(maxKeys: maxKeys, finishOn: finishOn, timeoutMs: prompting.timeoutMs,
+                               interDigitTimeoutMs: prompting.interDigitTimeoutMs, bargeIn: prompting.bargeIn)
         if tracing {
             emit(.wait(maxKeys: maxKeys, finishOn: finishOn?.description, timeoutMs: prompting.timeoutMs,
                        interDigitTimeoutMs: prompting.interDigitTimeoutMs))
@@ -383,8 +424,10 @@ public struct Interpreter: Sendable {
     // MARK: - Keys
 
     private mutating func press(_ key: DTMFKey) {
-        switch (call.phase, current.kind) {
-        case (.menu, .menu(let menu)):
+        let kind = current.kind
+        switch call.phase {
+        case .menu:
+            guard case .menu(let menu) = kind else { return end("failed") }
             if tracing { emit(.key(key.description)) }
             if let transition = menu.options[key] {
                 cover(.option(call.state, key))
@@ -392,8 +435,9 @@ public struct Interpreter: Sendable {
             } else {
                 globalOrNoMatch(key)
             }
-        case (.entry(let typed), .ask(let ask)):
-            emit(.key(ask.sensitive ? "***" : key.description))
+        case .entry(let typed):
+            guard case .ask(let ask) = kind else { return end("failed") }
+            if tracing { emit(.key(ask.sensitive ? "***" : key.description)) }
             if typed.isEmpty, let option = ask.options[key] {
                 cover(.option(call.state, key))
                 run(option)
@@ -404,8 +448,9 @@ public struct Interpreter: Sendable {
                 call.phase = .entry(entry)
                 if entry.count >= ask.maxDigits { finishEntry(ask, entry) }
             }
-        case (.confirm, .ask(let ask)):
-            emit(.key(ask.sensitive ? "***" : key.description))
+        case .confirm:
+            guard case .ask(let ask) = kind else { return end("failed") }
+            if tracing { emit(.key(ask.sensitive ? "***" : key.description)) }
             switch key {
             case .k1:
                 call.phase = .running
@@ -416,14 +461,15 @@ public struct Interpreter: Sendable {
             default:
                 fail(input: key.description)
             }
-        case (.answer(var answerMachine), .answer(let answer)):
-            emit(.key(key.description))
-            let step = answerMachine.key(key, answer, base: machine.knowledgeBases[answer.knowledge], popularity: popularity)
+        case .answer(var answerMachine):
+            guard case .answer(let answer) = kind else { return end("failed") }
+            if tracing { emit(.key(key.description)) }
+            let step = answerMachine.key(key, answer, base: storage.machine.knowledgeBases[answer.knowledge], popularity: popularity)
             call.phase = .answer(answerMachine)
             carry(step, answer)
         default:
-            // A phase that does not fit its state (resuming refuses such a
-            // call): end it rather than drop keys for ever.
+            // Not a waiting phase (resuming refuses a phase that does not
+            // fit its state): end the call rather than drop keys for ever.
             end("failed")
         }
     }
@@ -432,7 +478,7 @@ public struct Interpreter: Sendable {
     /// else a no-match. (Asks and code or search entries never get here.)
     private mutating func globalOrNoMatch(_ key: DTMFKey) {
         let flow = current.flow
-        if let transition = machine.flows[flow].global[key] {
+        if let transition = storage.machine.flows[flow].global[key] {
             cover(.global(flow, key))
             run(transition)
         } else {
@@ -522,8 +568,8 @@ public struct Interpreter: Sendable {
 
     private mutating func end(_ outcome: String) {
         call.phase = .ended(outcome: outcome)
-        if outcome == "resolved", let last = call.lastAnswer, machine.knowledgeBases.indices.contains(last.knowledge) {
-            out.actions.append(.countResolution(knowledgeBase: machine.knowledgeBases[last.knowledge].name, article: last.article))
+        if outcome == "resolved", let last = call.lastAnswer, storage.machine.knowledgeBases.indices.contains(last.knowledge) {
+            out.actions.append(.countResolution(knowledgeBase: storage.machine.knowledgeBases[last.knowledge].name, article: last.article))
         }
         emit(.end(outcome: outcome, steps: call.steps))
     }
@@ -531,16 +577,15 @@ public struct Interpreter: Sendable {
     // MARK: - Prompts and variables
 
     mutating func play(_ index: Int, bargeIn: Bool, extra: [String: String] = [:]) {
-        let prompt = machine.prompts[index]
+        let prompt = storage.machine.prompts[index]
         let language = call.language
-        let template = prompt.texts[language]
-        let text = render(template, extra: extra)
+        let text = prompt.texts[language].literal ?? render(prompt.texts[language], extra: extra)
         let audio = prompt.audio[language]
-        out.actions.append(.play(Action.Play(prompt: prompt.key, language: machine.languages[language], text: text,
+        out.actions.append(.play(Action.Play(prompt: prompt.key, language: storage.machine.languages[language], text: text,
                                              audio: audio, bargeIn: bargeIn)))
         if tracing {
-            let shown = call.sensitive.isEmpty ? text : render(template, masked: true, extra: extra)
-            emit(.play(prompt: prompt.key, language: machine.languages[language], text: shown, audio: audio))
+            let shown = call.sensitive.isEmpty ? text : render(prompt.texts[language], masked: true, extra: extra)
+            emit(.play(prompt: prompt.key, language: storage.machine.languages[language], text: shown, audio: audio))
         }
     }
 
@@ -553,9 +598,11 @@ public struct Interpreter: Sendable {
     /// A variable's text (`name`) or a record's field (`name.field`); nil when unset.
     func value(_ name: String, _ field: String?) -> String? {
         switch name {
-        case "language": return machine.languages[call.language]
+        case "language": return storage.machine.languages[call.language]
         case "state": return current.name
         case "attempt": return String(call.failures)
+        case "caller" where call.variables.isEmpty || call.variables["caller"] == nil: return field == nil ? call.caller : nil
+        case "called" where call.variables.isEmpty || call.variables["called"] == nil: return field == nil ? call.called : nil
         default:
             switch call.variables[name] {
             case .text(let text)?: return field == nil ? text : nil
@@ -572,7 +619,7 @@ public struct Interpreter: Sendable {
 
     private mutating func setVariable(_ name: String, to value: String, sensitive: Bool) {
         if name == "language" {
-            if let index = machine.languageIndex(value) { call.language = index }
+            if let index = storage.machine.languageIndex(value) { call.language = index }
         } else {
             call.variables[name] = .text(value)
         }
@@ -603,7 +650,7 @@ public struct Interpreter: Sendable {
         case .exists(let variable, let expected):
             return (read(variable) != nil) == expected
         case .open(let schedule):
-            return machine.schedules[schedule].isOpen(at: call.time)
+            return storage.machine.schedules[schedule].isOpen(at: call.time)
         case .all(let list):
             return list.allSatisfy(holds)
         case .any(let list):
@@ -648,8 +695,8 @@ public struct Interpreter: Sendable {
     /// Articles as a menu: "for <title>, press <key>" for each, then one key.
     private mutating func offer(_ answer: Machine.Answer, _ articles: [String], prompted: Bool) {
         if prompted, let prompt = answer.prompting.prompt { play(prompt, bargeIn: answer.prompting.bargeIn) }
-        let base = machine.knowledgeBases[answer.knowledge]
-        let language = machine.languages[call.language]
+        let base = storage.machine.knowledgeBases[answer.knowledge]
+        let language = storage.machine.languages[call.language]
         for (position, id) in articles.enumerated() {
             let title = base.index(of: id).map { base.articles[$0].displayTitle(language) } ?? id
             play(answer.item, bargeIn: answer.prompting.bargeIn, extra: ["title": title, "key": String(position + 1)])
@@ -659,8 +706,8 @@ public struct Interpreter: Sendable {
 
     /// An `answer` line, the article as a `kb:<id>` play, a hit, then the after menu.
     private mutating func playArticle(_ answer: Machine.Answer, _ id: String) {
-        let base = machine.knowledgeBases[answer.knowledge]
-        let language = machine.languages[call.language]
+        let base = storage.machine.knowledgeBases[answer.knowledge]
+        let language = storage.machine.languages[call.language]
         let text = base.index(of: id).flatMap { base.articles[$0].answer(language) } ?? ""
         emit(.answer(article: id))
         out.actions.append(.play(Action.Play(prompt: "kb:" + id, language: language, text: text, audio: nil,
@@ -673,4 +720,10 @@ public struct Interpreter: Sendable {
         play(answer.afterPrompt, bargeIn: answer.prompting.bargeIn)
         wait(answer.prompting, maxKeys: 1, finishOn: nil)
     }
+}
+
+/// One machine shared by every call running on it.
+final class MachineStorage: Sendable {
+    let machine: Machine
+    init(_ machine: Machine) { self.machine = machine }
 }

@@ -3,15 +3,15 @@
 /// format. Each host resolves it: the command line to a path
 /// (`Machine.mediaPath`), Asterisk to a sound name without extension
 /// (`soundName`), a webhook to a URL under its media base.
-public struct MediaReference: Sendable, Hashable, Codable {
+public final class MediaReference: Sendable, Hashable {
     /// Index into `Machine.mediaRoots` (each flow may have its own prompt directory).
-    public var root: Int
-    public var language: String
-    public var prompt: String
+    public let root: Int
+    public let language: String
+    public let prompt: String
     /// `main.menu.wav`: the file in the language's directory.
-    public var file: String
+    public let file: String
     /// `wav`, `mp3`, `gsm`, `sln`, `ulaw` or `alaw`.
-    public var format: String
+    public let format: String
 
     public init(root: Int, language: String, prompt: String, file: String, format: String) {
         self.root = root
@@ -19,6 +19,18 @@ public struct MediaReference: Sendable, Hashable, Codable {
         self.prompt = prompt
         self.file = file
         self.format = format
+    }
+
+    // A class (immutable): a play carries one pointer, not four strings.
+    public static func == (lhs: MediaReference, rhs: MediaReference) -> Bool {
+        (lhs.root, lhs.language, lhs.prompt, lhs.file, lhs.format) == (rhs.root, rhs.language, rhs.prompt, rhs.file, rhs.format)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(root)
+        hasher.combine(language)
+        hasher.combine(prompt)
+        hasher.combine(file)
     }
 
     /// `zh-CN/main.menu.wav`: the file relative to its prompt directory, as

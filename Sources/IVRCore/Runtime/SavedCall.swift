@@ -149,7 +149,10 @@ public enum SavedCall {
             break
         }
         var variables: [String: ValueDocument] = [:]
-        for (name, value) in call.variables {
+        var all = call.variables
+        if all["caller"] == nil { all["caller"] = .text(call.caller) }
+        if all["called"] == nil { all["called"] = .text(call.called) }
+        for (name, value) in all {
             if call.sensitive.contains(name) {
                 let json = try JSONEncoder().encode(ValueDocument(value))
                 secrets.append(("var:" + name, Array(json)))
@@ -262,6 +265,11 @@ public enum SavedCall {
             }
             call.variables[name] = value.value
             call.sensitive.insert(name)
+        }
+        for name in ["caller", "called"] {
+            guard case .text(let text)? = call.variables[name] else { continue }
+            call.variables[name] = nil
+            if name == "caller" { call.caller = text } else { call.called = text }
         }
         if document.sealed["type_ahead"] != nil {
             let keys = try open("type_ahead")
