@@ -27,8 +27,18 @@ public struct Interpreter: Sendable {
         var trace: [TraceEvent] = []
         var covered: [CoveragePoint] = []
         /// The last wait started during this event (the directive, unless
-        /// keys typed ahead went into an entry after it).
-        var wait: Action.Wait?
+        /// keys typed ahead went into an entry after it), kept small: a
+        /// waiting call holds this too.
+        var waitPrompting: Machine.Prompting?
+        var waitMaxKeys: Int32 = 0
+        var waitFinishOn: DTMFKey?
+
+        var wait: Action.Wait? {
+            waitPrompting.map {
+                Action.Wait(maxKeys: Int(waitMaxKeys), finishOn: waitFinishOn, timeoutMs: $0.timeoutMs,
+                            interDigitTimeoutMs: $0.interDigitTimeoutMs, bargeIn: $0.bargeIn)
+            }
+        }
     }
 
     public init(machine: Machine) {
@@ -240,6 +250,7 @@ public struct Interpreter: Sendable {
 
     /// Keys that came while the interpreter was busy go to the waits that follow.
     private mutating func drainTypeAhead() {
+        guard !call.typeAhead.isEmpty else { return }
         while isWaiting, !call.typeAhead.isEmpty {
             press(call.typeAhead.removeFirst())
         }
@@ -397,8 +408,9 @@ public struct Interpreter: Sendable {
 
     /// A wait starts: the trace's `wait` line and the output's directive.
     private mutating func wait(_ prompting: Machine.Prompting, maxKeys: Int, finishOn: DTMFKey?) {
-        out.wait = Action.Wait(maxKeys: maxKeys, finishOn: finishOn, timeoutMs: prompting.timeoutMs,
-                               interDigitTimeoutMs: prompting.interDigitTimeoutMs, bargeIn: prompting.bargeIn)
+        out.waitPrompting = prompting
+        out.waitMaxKeys = Int32(clamping: maxKeys)
+        out.waitFinishOn = finishOn
         if tracing {
             emit(.wait(maxKeys: maxKeys, finishOn: finishOn?.description, timeoutMs: prompting.timeoutMs,
                        interDigitTimeoutMs: prompting.interDigitTimeoutMs))
