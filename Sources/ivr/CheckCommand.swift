@@ -20,7 +20,14 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var diagnostics: [Diagnostic] = []
         var checked = 0, knowledgeBases = 0
-        let files = try FlowFinder.expand(paths) { FlowFinder.flows(under: $0) + FlowFinder.knowledgeBases(under: $0) }
+        let files = try FlowFinder.expand(paths, keep: FlowFinder.isCheckable) {
+            FlowFinder.flows(under: $0) + FlowFinder.knowledgeBases(under: $0)
+        }
+        if files.isEmpty {
+            // A CI step with a wrong path must not pass by checking nothing.
+            throw Console.fail("no flow or knowledge base in \(paths.map { "'\($0)'" }.joined(separator: ", ")): a flow is a YAML file with a 'flow:' key, a knowledge base a *.kb.yaml file",
+                               code: ExitStatus.failure)
+        }
         for file in files {
             if file.hasSuffix(".kb.yaml") {
                 // Checked on its own too: an article no flow plays yet still has to be right.

@@ -42,10 +42,18 @@ enum Console {
     /// Compiles a flow for a command that needs its machine: errors go to
     /// standard error, and a flow that does not compile ends with exit 1.
     static func compile(_ flow: String, prompts: String?) throws -> (CompileResult, Machine) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: flow, isDirectory: &isDirectory) else {
+            throw fail("no such flow file '\(flow)'", code: ExitStatus.usage)
+        }
+        if isDirectory.boolValue {
+            throw fail("'\(flow)' is a directory: name one flow file (ivr check takes directories)", code: ExitStatus.usage)
+        }
         let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
         for diagnostic in compiled.errors { error(diagnostic.description) }
         guard let machine = compiled.machine else {
-            throw fail("'\(flow)' does not compile (\(compiled.errors.count) errors)", code: ExitStatus.failure)
+            let count = compiled.errors.count
+            throw fail("'\(flow)' does not compile (\(count) \(count == 1 ? "error" : "errors"))", code: ExitStatus.failure)
         }
         return (compiled, machine)
     }

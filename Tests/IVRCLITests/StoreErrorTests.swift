@@ -63,3 +63,27 @@ import Testing
         #expect(result.stdout.contains(#""prompt":"hello","language":"en-US","text":"Hello","audio":"\#(path)"}"#), "\(result.stdout)")
     }
 }
+
+/// Issue 8, items 6 and 12: paths that hold nothing to check, and flows
+/// that are not files.
+@Suite struct CheckPathTests {
+    @Test func checkingNothingFailsAndResourceFilesAreNotFlows() throws {
+        let nothing = try IVRBinary.run(["check", "Docs"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr == "ivr: no flow or knowledge base in 'Docs': a flow is a YAML file with a 'flow:' key, a knowledge base a *.kb.yaml file\n")
+        let flows = try FileManager.default.contentsOfDirectory(atPath: IVRBinary.packageRoot.appendingPathComponent("Flows").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { "Flows/" + $0 }
+        let glob = try IVRBinary.run(["check"] + flows)  // as the shell expands Flows/*.yaml
+        #expect(glob.status == 0, "\(glob.stdout)")
+        #expect(glob.stdout == "checked 3 flows, 1 knowledge base: 0 errors, 0 warnings\n")
+    }
+
+    @Test func runNamesAMissingFileOrADirectoryPlainly() throws {
+        let missing = try IVRBinary.run(["run", "Flows/nope.yaml", "--input", "!"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "ivr: no such flow file 'Flows/nope.yaml'\n")
+        let directory = try IVRBinary.run(["run", "Flows", "--input", "!"])
+        #expect(directory.status == 2)
+        #expect(directory.stderr == "ivr: 'Flows' is a directory: name one flow file (ivr check takes directories)\n")
+    }
+}

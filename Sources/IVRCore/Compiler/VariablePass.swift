@@ -20,6 +20,7 @@ struct VariablePass {
             for condition in walk.conditions { collect(condition, into: &reads) }
             for template in walk.assignments.map(\.value) + walk.templates {
                 reads += Template(template.value).variables.map { ($0, template.mark) }
+                diagnostics += Self.unknownFormats(template)
             }
             for read in reads where !set.contains(read.name) {
                 let hint = compilation.hint(for: read.name, cacheKey: "variables") { set.sorted() }
@@ -29,7 +30,9 @@ struct VariablePass {
             let prompts = walk.prompts.map { ($0, set) } + walk.itemPrompts.map { ($0, set.union(["title", "key"])) }
             for (key, known) in prompts {
                 for language in compilation.machineLanguages {
-                    guard let text = unit.catalogs[language]?.entries[key.value]?.value else { continue }
+                    guard let entry = unit.catalogs[language]?.entries[key.value] else { continue }
+                    let text = entry.value
+                    if reported.insert("format\u{0}\(entry.mark)").inserted { diagnostics += Self.unknownFormats(entry) }
                     let variables = variablesOf[text] ?? Template(text).variables
                     variablesOf[text] = variables
                     for name in variables where !known.contains(name) {
@@ -42,6 +45,14 @@ struct VariablePass {
             }
         }
         return diagnostics
+    }
+
+    /// `{x:money}` is read out literally: an error naming the formats.
+    static func unknownFormats(_ text: Located<String>) -> [Diagnostic] {
+        Template.unknownFormats(in: text.value).map { item in
+            .error("unknown placeholder format '\(item.format)' in '\(item.placeholder)': the formats are digits (\(item.placeholder.split(separator: ":")[0]):digits}) and amount (\(item.placeholder.split(separator: ":")[0]):amount})",
+                   at: text.mark)
+        }
     }
 
     func collect(_ condition: ConditionDecl, into reads: inout [(name: String, mark: SourceMark)]) {

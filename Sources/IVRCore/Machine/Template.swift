@@ -57,6 +57,28 @@ public struct Template: Sendable, Hashable, Codable {
         return .value(variable: String(path[0]), field: path.count == 2 ? String(path[1]) : nil, format: format)
     }
 
+    /// Placeholders written with a format that does not exist, as
+    /// (`{x:money}`, `money`): such text is read out literally, so the
+    /// compiler reports it.
+    public static func unknownFormats(in source: String) -> [(placeholder: String, format: String)] {
+        var found: [(String, String)] = []
+        var rest = Substring(source)
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest[rest.index(after: open)...]
+            guard let stop = after.firstIndex(where: { $0 == "{" || $0 == "}" }) else { break }
+            if after[stop] == "}" {
+                let parts = after[..<stop].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let path = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2, path.allSatisfy(isIdentifier), isIdentifier(parts[1]),
+                   Format(rawValue: String(parts[1])) == nil || parts[1] == "plain" {
+                    found.append(("{" + after[..<stop] + "}", String(parts[1])))
+                }
+            }
+            rest = after[stop...]
+        }
+        return found
+    }
+
     static func isIdentifier(_ text: Substring) -> Bool {
         guard let first = text.first, first.isLetter || first == "_" else { return false }
         return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }

@@ -64,6 +64,10 @@ public struct FlowParser {
         }
         if let node = top["states"], let entries = reader.entries(node, "'states'") {
             if entries.isEmpty { reader.error("'states' is empty: a flow needs at least one state", at: node) }
+            for entry in entries where Self.builtInTargets.contains(entry.key.value) {
+                bag.error("a state cannot be named '\(entry.key.value)': transitions to '\(entry.key.value)' mean the built-in target, so this state could never be reached by name; rename it (for example '\(entry.key.value)_menu')",
+                          at: entry.key.mark)
+            }
             flow.states = entries.map { parseState(name: $0.key, node: $0.value) }
         }
         return flow
