@@ -202,7 +202,11 @@ final class Lowering {
             var defaults = KeyMap<Machine.Transition>()
             defaults[.k1] = Machine.Transition(says: [], sets: [], target: .repeat, mark: afterMark)
             defaults[.k2] = Machine.Transition(says: [], sets: [], target: .hangup("resolved"), mark: afterMark)
-            defaults[.k0] = Machine.Transition(says: [], sets: [], target: .transfer("operator"), mark: afterMark)
+            // SPEC 5.7: the flow's global "0" when it has one (an agent key
+            // that checks business hours keeps doing so), else the operator.
+            if !compilation.units[unit].file.global.contains(where: { $0.key.value == "0" }) {
+                defaults[.k0] = Machine.Transition(says: [], sets: [], target: .transfer("operator"), mark: afterMark)
+            }
             afterOptions = defaults
         }
         let item = answer.item ?? Located("kb.item", at: answer.mark)
