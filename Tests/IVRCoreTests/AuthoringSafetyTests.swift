@@ -26,3 +26,50 @@ import Testing
         #expect(Template.unknownFormats(in: "{a:digits} {b.c:amount} {d} {e:plain} {{x:y}} {not a placeholder:x}").map(\.placeholder) == ["{e:plain}", "{x:y}"])
     }
 }
+
+/// Issue 8, item 8 (SPEC 5.3): callers told "then press #" press it after a
+/// full-length entry; that key ends what they typed and is dropped.
+@Suite struct FinishKeyAfterFullEntryTests {
+    static let flow = Fixture.flow("""
+      main:
+        ask: { prompt: ask.account, save_as: account, max_digits: 4, confirm: ask.confirm, no_match: main.invalid, next: m }
+      m: { menu: { prompt: main.menu, no_match: main.invalid, options: { "1": m } } }
+      pin: { ask: { prompt: ask.account, save_as: pin, max_digits: 4, sensitive: true, next: m } }
+    """, header: #"global: { "9": pin }"#)
+
+    static func started() throws -> Interpreter {
+        var call = Interpreter(machine: try Fixture.machine(flow))
+        _ = call.start(caller: "", called: "", time: Date(timeIntervalSince1970: 0))
+        return call
+    }
+
+    @Test func theHashAfterAFullEntryIsDroppedAtTheConfirm() throws {
+        var call = try Self.started()
+        for key in [DTMFKey.k1, .k2, .k3, .k4] { _ = call.key(key) }
+        let output = call.key(.pound)
+        #expect(output.lines == [##"{"event":"key","state":"main","key":"#"}"##], "no no_match, no prompt again")
+        #expect(call.key(.k1).events.contains("enter m"))
+    }
+
+    @Test func onlyTheVeryNextInputIsDropped() throws {
+        var call = try Self.started()
+        for key in [DTMFKey.k1, .k2, .k3, .k4] { _ = call.key(key) }
+        #expect(call.key(.k5).lines.contains(#"{"event":"no_match","state":"main","attempt":1,"input":"5"}"#))
+        #expect(call.key(.pound).lines.contains(##"{"event":"no_match","state":"main","attempt":2,"input":"#"}"##), "a # later is a key like any other")
+        var silent = try Self.started()
+        for key in [DTMFKey.k1, .k2, .k3, .k4] { _ = silent.key(key) }
+        _ = silent.timeout()
+        #expect(silent.key(.pound).lines.contains { $0.contains("no_match") }, "a timeout came first")
+    }
+
+    @Test func theDroppedKeyOfASensitiveEntryIsMasked() throws {
+        var call = try Self.started()
+        for key in [DTMFKey.k1, .k2, .k3, .k4] { _ = call.key(key) }
+        _ = call.key(.k1)  // confirm
+        _ = call.key(.k9)  // global 9: the pin
+        for key in [DTMFKey.k4, .k3, .k2, .k1] { _ = call.key(key) }
+        #expect(call.key(.pound).lines == [#"{"event":"key","state":"m","key":"***"}"#])
+        let saved = try Interpreter(machine: call.machine, saved: call.save(sealer: TestSealer()), sealer: TestSealer())
+        #expect(saved.call == call.call)
+    }
+}

@@ -69,6 +69,16 @@ public struct Call: Sendable, Hashable {
     public var droppedKeys: Int = 0
     public var time: Date = Date(timeIntervalSince1970: 0)
     public var lastAnswer: LastAnswer?
+    /// SPEC 5.3: after an entry that `max_digits` ended, its `finish_on` key
+    /// typed as the very next input ends what the caller just typed ("then
+    /// press #") and is dropped; `masked` when the entry was sensitive.
+    public var dropNext: DropKey?
+
+    public struct DropKey: Sendable, Hashable {
+        public var key: DTMFKey
+        public var masked: Bool
+        public init(key: DTMFKey, masked: Bool) { self.key = key; self.masked = masked }
+    }
 
     public init(machineVersion: String) { self.machineVersion = machineVersion }
 

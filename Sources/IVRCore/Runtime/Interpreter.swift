@@ -156,6 +156,7 @@ public struct Interpreter: Sendable {
     public mutating func timeout() -> Output {
         guard isWaiting else { return ignored(ignoredReason()) }
         begin()
+        call.dropNext = nil
         emit(.timeout)
         switch (call.phase, current.kind) {
         case (.entry(let typed), .ask(let ask)) where !typed.isEmpty:
@@ -436,6 +437,13 @@ public struct Interpreter: Sendable {
     // MARK: - Keys
 
     private mutating func press(_ key: DTMFKey) {
+        if let drop = call.dropNext {
+            call.dropNext = nil
+            if key == drop.key {
+                if tracing { emit(.key(drop.masked ? "***" : key.description)) }
+                return
+            }
+        }
         let kind = current.kind
         switch call.phase {
         case .menu:
@@ -458,7 +466,10 @@ public struct Interpreter: Sendable {
             } else {
                 let entry = typed + String(key.character)
                 call.phase = .entry(entry)
-                if entry.count >= ask.maxDigits { finishEntry(ask, entry) }
+                if entry.count >= ask.maxDigits {
+                    if let finish = ask.finishOn { call.dropNext = Call.DropKey(key: finish, masked: ask.sensitive) }
+                    finishEntry(ask, entry)
+                }
             }
         case .confirm:
             guard case .ask(let ask) = kind else { return end("failed") }
@@ -476,6 +487,10 @@ public struct Interpreter: Sendable {
         case .answer(var answerMachine):
             guard case .answer(let answer) = kind else { return end("failed") }
             if tracing { emit(.key(key.description)) }
+            if case .typing(let typed) = answerMachine, key != answer.finishOn, typed.count + 1 >= answer.maxDigits,
+               let finish = answer.finishOn {
+                call.dropNext = Call.DropKey(key: finish, masked: false)
+            }
             let step = answerMachine.key(key, answer, base: storage.machine.knowledgeBases[answer.knowledge], popularity: popularity)
             call.phase = .answer(answerMachine)
             carry(step, answer)

@@ -33,10 +33,15 @@ public enum SavedCall {
         var typeAhead: String?
         var droppedKeys: Int
         var lastAnswer: LastAnswerDocument?
+        /// The `finish_on` key to drop if it comes next (SPEC 5.3), and
+        /// whether its key line is masked.
+        var dropNext: String?
+        var dropNextMasked: Bool?
 
         enum CodingKeys: String, CodingKey {
             case format, state, phase, language, time, steps, failures, history, returns, variables, sealed, withheld
             case machineVersion = "machine_version", typeAhead = "type_ahead", droppedKeys = "dropped_keys", lastAnswer = "last_answer"
+            case dropNext = "drop_next", dropNextMasked = "drop_next_masked"
         }
     }
 
@@ -177,7 +182,8 @@ public enum SavedCall {
             language: machine.languages[call.language], time: timeText(call.time), steps: call.steps, failures: call.failures,
             history: call.history.map { machine.states[$0].name }, returns: call.returns.map { machine.states[$0].name },
             variables: variables, sealed: sealed, withheld: withheld.sorted(), typeAhead: nil, droppedKeys: call.droppedKeys,
-            lastAnswer: call.lastAnswer.map { LastAnswerDocument(knowledgeBase: machine.knowledgeBases[$0.knowledge].name, article: $0.article) })
+            lastAnswer: call.lastAnswer.map { LastAnswerDocument(knowledgeBase: machine.knowledgeBases[$0.knowledge].name, article: $0.article) },
+            dropNext: call.dropNext.map { String($0.key.character) }, dropNextMasked: call.dropNext.map(\.masked))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(document)
@@ -275,6 +281,12 @@ public enum SavedCall {
             let keys = try open("type_ahead")
             call.typeAhead = keys.compactMap { DTMFKey($0) }
             guard call.typeAhead.count == keys.count else { throw .unreadable("keys typed ahead are not keys") }
+        }
+        if let drop = document.dropNext {
+            guard drop.count == 1, let character = drop.first, let key = DTMFKey(character) else {
+                throw .unreadable("drop_next '\(drop)' is not a key")
+            }
+            call.dropNext = Call.DropKey(key: key, masked: document.dropNextMasked ?? false)
         }
         if let last = document.lastAnswer {
             guard let knowledge = machine.knowledgeBases.firstIndex(where: { $0.name == last.knowledgeBase }) else {
