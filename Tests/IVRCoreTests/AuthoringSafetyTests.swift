@@ -73,3 +73,30 @@ import Testing
         #expect(saved.call == call.call)
     }
 }
+
+/// Issue 8, item 7: one misspelt `next` used to bury its error under
+/// "never reached" warnings, a sub-flow's printed first.
+@Suite struct CascadeTests {
+    @Test func errorsComeFirstAndTheirEchoesWait() {
+        let sub = """
+        flow: billing
+        start: b
+        languages: [zh-CN, en-US]
+        states:
+          b: { branch: [ { if: { var: tier, equals: gold }, goto: r }, { else: r } ] }
+          r: { return: true }
+        """
+        let flow = Fixture.flow("""
+          main: { menu: { prompt: main.menu, options: { "1": billing, "2": info_state } } }
+          info_state: { say: info, next: mian }
+          billing: { call: billing.yaml, next: a1 }
+          a1: { say: info, next: a2 }
+          a2: { say: info, next: a3 }
+          a3: { hangup: resolved }
+        """)
+        #expect(Fixture.diagnostics(flow, extra: ["/t/Flows/billing.yaml": sub]) == [
+            "Flows/flow.yaml:7:34: error: unknown state 'mian' (did you mean 'main'?)",
+            "Flows/billing.yaml:5:31: warning: variable 'tier' is read but never set",
+        ])
+    }
+}

@@ -136,7 +136,11 @@ final class Compilation {
                               maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
         let callSites = MachineGraph.callSites(machine)
         bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites))
-        bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
+        // A broken transition cuts the graph: "never reached" warnings would
+        // mostly be its echo, so they wait until the errors are fixed.
+        if !bag.hasErrors {
+            bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
+        }
         bag.add(contentsOf: VariablePass(compilation: self).run())
         machine.mediaRoots = mediaRoots
         machine.version = FlowCompiler.version(sources: sources, audio: audioListing)

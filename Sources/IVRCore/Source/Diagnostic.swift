@@ -32,8 +32,11 @@ extension Array where Element == Diagnostic {
     /// Sorted by file, line and column, each diagnostic once.
     public func normalized() -> [Diagnostic] {
         var seen = Set<Diagnostic>()
+        // Errors first, then warnings, each in file and line order: the
+        // mistake to fix comes before what it may cause.
         return filter { seen.insert($0).inserted }.sorted {
-            ($0.mark.file, $0.mark.line, $0.mark.column) < ($1.mark.file, $1.mark.line, $1.mark.column)
+            ($0.severity == .error ? 0 : 1, $0.mark.file, $0.mark.line, $0.mark.column)
+                < ($1.severity == .error ? 0 : 1, $1.mark.file, $1.mark.line, $1.mark.column)
         }
     }
 }
