@@ -100,3 +100,34 @@ import Testing
         ])
     }
 }
+
+/// Issue 8, item 2: `#` and `*` unquoted as option keys.
+@Suite struct UnquotedKeyTests {
+    @Test func anUnquotedPoundOptionIsACommentAndSaysSo() {
+        let flow = Fixture.flow("""
+          main:
+            menu:
+              prompt: main.menu
+              options:
+                "1": main
+                #: bye
+                # a real comment: stays quiet
+          bye: { hangup: resolved }
+        """)
+        #expect(Fixture.diagnostics(flow) == [
+            ##"Flows/flow.yaml:11:9: error: '#:' starts a YAML comment, so this option is ignored: quote the key, as in "#": bye"##,
+        ])
+    }
+
+    @Test func anUnquotedStarOptionIsAnAliasAndSaysSo() {
+        let flow = Fixture.flow("""
+          main:
+            menu:
+              prompt: main.menu
+              options:
+                "1": main
+                *: back
+        """)
+        #expect(Fixture.diagnostics(flow) == [#"Flows/flow.yaml:11:9: error: an unquoted '*' starts a YAML alias: quote the key, as in "*": back"#])
+    }
+}

@@ -186,6 +186,10 @@ final class Compilation {
         }
         guard let document else { return (nil, []) }
         sources.append(document.text)
+        for comment in YAMLDocument.commentedOptions(in: document.text) {
+            bag.error("'#:' starts a YAML comment, so this option is ignored: quote the key, as in \"#\": \(comment.value)",
+                      at: SourceMark(file: document.file, line: comment.line, column: comment.column))
+        }
         let parser = FlowParser(reader: NodeReader(file: document.file, bag: bag))
         guard let file = parser.parse(document, path: path) else { return (nil, []) }
         let directory = (path as NSString).deletingLastPathComponent

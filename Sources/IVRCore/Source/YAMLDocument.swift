@@ -70,6 +70,11 @@ public struct YAMLDocument {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
+            if let context, context.text.contains("alias"), let key = unquotedKey("*", line: context.mark.line, in: text) {
+                // `*: back` in options: YAML reads `*` as the start of an alias.
+                return .error("an unquoted '*' starts a YAML alias: quote the key, as in \"*\": \(key)",
+                              at: SourceMark(file: file, line: context.mark.line, column: max(1, context.mark.column)))
+            }
             var message = "invalid YAML: \(problem)"
             if let context, !context.text.isEmpty { message += " (\(context.text) at line \(context.mark.line))" }
             return .error(message, at: at(mark))
@@ -86,6 +91,31 @@ public struct YAMLDocument {
         default:
             return .error("invalid YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
         }
+    }
+
+    /// The value after an unquoted `key:` at the start of line `line` (1-based), if it is there.
+    static func unquotedKey(_ key: String, line: Int, in text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        let content = lines[line - 1].drop { $0 == " " || $0 == "-" || $0 == "{" || $0 == "," }
+        guard content.hasPrefix(key) else { return nil }
+        let rest = content.dropFirst(key.count).drop { $0 == " " }
+        guard rest.hasPrefix(":") else { return nil }
+        let value = rest.dropFirst().trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? "..." : String(value.prefix { $0 != "}" && $0 != "," && $0 != "#" }).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Lines whose text starts with an unquoted `#:`: YAML reads the option
+    /// as a comment and it vanishes. (line, column, the value written).
+    static func commentedOptions(in text: String) -> [(line: Int, column: Int, value: String)] {
+        var found: [(Int, Int, String)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = line.prefix { $0 == " " }.count
+            let content = line.dropFirst(indent)
+            guard content.hasPrefix("#"), let value = unquotedKey("#", line: index + 1, in: text), value != "..." else { continue }
+            found.append((index + 1, indent + 1, value))
+        }
+        return found
     }
 
     /// Yams reports a duplicated key at its first occurrence; the author wants
