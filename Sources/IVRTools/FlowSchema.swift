@@ -85,7 +85,7 @@ public enum FlowSchema {
             ("after", object([("prompt", ref("text")), ("options", ref("options"))])),
         ])
         let lookup = object([("table", ref("text")), ("key", ref("text")), ("save_as", ref("text")),
-                             ("found", ref("transition")), ("not_found", ref("transition"))],
+                             ("found", ref("transition")), ("not_found", ref("transition")), ("fields", ref("texts"))],
                             required: ["table", "key", "save_as", "found", "not_found"])
         let branchCase = oneOf([
             object([("if", ref("condition")), ("say", ref("texts")), ("set", ref("assignments")),

@@ -131,3 +131,63 @@ import Testing
         #expect(Fixture.diagnostics(flow) == [#"Flows/flow.yaml:11:9: error: an unquoted '*' starts a YAML alias: quote the key, as in "*": back"#])
     }
 }
+
+/// Issue 8, items 1 and 5: record fields and CSV key columns.
+@Suite struct RecordFieldTests {
+    static let data = """
+    tables:
+      accounts:
+        key: account
+        records:
+          - { account: "3101234567", name: 王芳, balance: "236.5" }
+      points: { file: points.csv, key: district }
+    """
+    static let csv = "name,district,address\nA,haidian,1 Road\n"
+
+    @Test func aMisspeltFieldIsAnErrorWithASuggestion() {
+        let flow = Fixture.flow("""
+          main: { lookup: { table: accounts, key: "{caller}", save_as: customer, found: route, not_found: bye } }
+          route:
+            branch:
+              - if: { var: customer.balanse, greater_than: "0" }
+                goto: owes
+              - else: bye
+          owes: { set: { who: "{customer.nmae}" }, next: show }
+          show: { say: balance, next: bye }
+          bye: { hangup: resolved }
+        """, header: "data: flow.data.yaml")
+        let diagnostics = Fixture.diagnostics(flow, extra: ["/t/Flows/flow.data.yaml": Self.data, "/t/Flows/points.csv": Self.csv])
+        #expect(diagnostics == [
+            "Flows/flow.yaml:9:20: error: record 'customer' has no field 'balanse' (did you mean 'balance'?): table 'accounts' has account, balance, name",
+            "Flows/flow.yaml:12:23: error: record 'customer' has no field 'nmae' (did you mean 'name'?): table 'accounts' has account, balance, name",
+        ])
+    }
+
+    @Test func aGatewaysTableIsCheckedAgainstItsFieldsList() {
+        let flow = Fixture.flow("""
+          main: { lookup: { table: crm, key: "{caller}", save_as: customer, fields: [name, tier], found: route, not_found: bye } }
+          route:
+            branch:
+              - if: { var: customer.teir, equals: gold }
+                goto: bye
+              - else: bye
+          bye: { hangup: resolved }
+        """)
+        let diagnostics = Fixture.diagnostics(flow)
+        #expect(diagnostics.contains("Flows/flow.yaml:9:20: error: record 'customer' has no field 'teir' (did you mean 'tier'?): table 'crm' has name, tier"), "\(diagnostics)")
+    }
+
+    @Test func aCSVTableIsKeyedByTheColumnNamed() throws {
+        let flow = Fixture.flow("""
+          main: { lookup: { table: points, key: haidian, save_as: point, found: bye, not_found: bye } }
+          bye: { hangup: { say: bye } }
+        """, header: "data: flow.data.yaml")
+        let files = ["/t/Flows/flow.data.yaml": Self.data, "/t/Flows/points.csv": Self.csv]
+        let result = Fixture.compile(flow, extra: files)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.tables.find(table: "points", key: "haidian")?["address"] == "1 Road")
+        let wrong = Fixture.diagnostics(flow, extra: ["/t/Flows/flow.data.yaml": Self.data.replacingOccurrences(of: "key: district", with: "key: distrct"),
+                                                      "/t/Flows/points.csv": Self.csv])
+        #expect(wrong.first == "Flows/flow.data.yaml:6:36: error: table 'points' has no column 'distrct' (did you mean 'district'?): Flows/points.csv has name, district, address")
+    }
+}

@@ -142,6 +142,7 @@ final class Compilation {
             bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
         }
         bag.add(contentsOf: VariablePass(compilation: self).run())
+        bag.add(contentsOf: RecordFieldPass(compilation: self).run())
         machine.mediaRoots = mediaRoots
         machine.version = FlowCompiler.version(sources: sources, audio: audioListing)
         let diagnostics = bag.diagnostics.normalized()

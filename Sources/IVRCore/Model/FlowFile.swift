@@ -121,6 +121,8 @@ public struct LookupDecl {
     public var table: Located<String>?
     public var key: Located<String>?
     public var saveAs: Located<String>?
+    /// `fields: [name, balance]`: the fields the host's records carry.
+    public var fields: [Located<String>]?
     public var found: TransitionDecl?
     public var notFound: TransitionDecl?
 }

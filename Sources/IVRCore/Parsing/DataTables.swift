@@ -8,12 +8,17 @@ public struct DataTables: Sendable {
     public struct Table: Sendable {
         public var keyField: String
         public var records: [[String: String]]
+        /// The fields a record can have: a CSV file's header, or every key
+        /// the YAML records use, in the order first written.
+        public var fields: [String]
         /// Key value to the first record holding it.
         var index: [String: Int] = [:]
 
-        public init(keyField: String, records: [[String: String]]) {
+        public init(keyField: String, records: [[String: String]], fields: [String]? = nil) {
             self.keyField = keyField
             self.records = records
+            var seen = Set<String>()
+            self.fields = fields ?? ([keyField] + records.flatMap { $0.keys.sorted() }).filter { seen.insert($0).inserted }
             for (position, record) in records.enumerated() {
                 if let key = record[keyField], index[key] == nil { index[key] = position }
             }
@@ -56,7 +61,18 @@ public struct DataTables: Sendable {
                 }
                 continue
             }
-            guard let fields = reader.fields(entry.value, "table '\(name)'", allowed: ["key", "records"]) else { continue }
+            guard let fields = reader.fields(entry.value, "table '\(name)'", allowed: ["key", "records", "file"]) else { continue }
+            if let fileNode = fields["file"], let file = reader.string(fileNode, "'file'") {
+                // { file: points.csv, key: district }: a CSV file keyed by the column named.
+                if fields.has("records") { reader.error("table '\(name)' has both 'file' and 'records': keep one", at: fileNode) }
+                let column = fields["key"].flatMap { reader.string($0, "'key'") }
+                let csvPath = (directory as NSString).appendingPathComponent(file.value)
+                if let table = loadCSV(path: csvPath, display: display(csvPath), mark: file.mark, files: files, bag: bag,
+                                       sources: &sources, keyColumn: column, tableName: name) {
+                    result.tables[name] = table
+                }
+                continue
+            }
             guard let key = fields["key"].flatMap({ reader.string($0, "'key'") }) else {
                 if !fields.has("key") { bag.error("table '\(name)' needs 'key', the field that lookups match", at: fields.mark) }
                 continue
@@ -80,9 +96,10 @@ public struct DataTables: Sendable {
         return result
     }
 
-    /// A CSV file with a header row; its first column is the key.
+    /// A CSV file with a header row; the key is the column `keyColumn`
+    /// names, else the first column.
     static func loadCSV(path: String, display: String, mark: SourceMark, files: FileSource, bag: DiagnosticBag,
-                        sources: inout [String]) -> Table? {
+                        sources: inout [String], keyColumn: Located<String>? = nil, tableName: String = "") -> Table? {
         guard let data = files.contents(atPath: path) else {
             bag.error("no such file '\(display)'", at: mark)
             return nil
@@ -101,9 +118,18 @@ public struct DataTables: Sendable {
             return nil
         }
         guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }),
-              let keyField = header.first, !keyField.isEmpty else {
+              let first = header.first, !first.isEmpty else {
             bag.error("the CSV file has no header row: its first line names the columns, the first of them the key", at: fileMark)
             return nil
+        }
+        var keyField = first
+        if let keyColumn {
+            guard header.contains(keyColumn.value) else {
+                bag.error("table '\(tableName)' has no column '\(keyColumn.value)'\(Suggestion.hint(for: keyColumn.value, in: header)): \(display) has \(header.joined(separator: ", "))",
+                          at: keyColumn.mark)
+                return nil
+            }
+            keyField = keyColumn.value
         }
         var records: [[String: String]] = []
         for row in rows.dropFirst() {
@@ -116,6 +142,6 @@ public struct DataTables: Sendable {
             for (name, value) in zip(header, row.fields) { record[name] = value }
             records.append(record)
         }
-        return Table(keyField: keyField, records: records)
+        return Table(keyField: keyField, records: records, fields: header)
     }
 }

@@ -195,7 +195,7 @@ public struct FlowParser {
 
     func parseLookup(_ node: Node, _ what: String) -> LookupDecl? {
         let keys = ["table", "key", "save_as", "found", "not_found"]
-        guard let fields = reader.fields(node, "lookup of \(what)", allowed: keys) else { return nil }
+        guard let fields = reader.fields(node, "lookup of \(what)", allowed: keys + ["fields"]) else { return nil }
         for required in keys where !fields.has(required) {
             bag.error("the lookup of \(what) needs '\(required)'", at: fields.mark)
         }
@@ -206,6 +206,9 @@ public struct FlowParser {
         if let name = lookup.saveAs { checkVariableName(name) }
         lookup.found = fields["found"].flatMap { parseTransition($0) }
         lookup.notFound = fields["not_found"].flatMap { parseTransition($0) }
+        if let list = fields["fields"].flatMap({ reader.sequence($0, "'fields'") }) {
+            lookup.fields = list.compactMap { reader.string($0, "a field name") }
+        }
         return lookup
     }
 
