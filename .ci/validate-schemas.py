@@ -31,13 +31,13 @@ def kind_of(path):
     if path.endswith(".test.yaml"):
         return "scenario"
     if path.endswith(".data.yaml"):
-        return None
+        return "data"
     return "flow"
 
 
 def main():
     ivr, directory = sys.argv[1], sys.argv[2]
-    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario")}
+    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario", "data")}
     failures = 0
     checked = 0
     examples = {}
@@ -75,6 +75,7 @@ def main():
     rejected += rejects("flow", "a bad duration", lambda d: d.setdefault("defaults", {}).__setitem__("timeout", "5 seconds"))
     rejected += rejects("knowledge", "a misspelt article key", lambda d: d["articles"][0].__setitem__("titel", {"en-US": "x"}))
     rejected += rejects("scenario", "a misspelt expectation", lambda d: d["cases"][0].__setitem__("expct", {}))
+    rejected += rejects("data", "a misspelt table key", lambda d: d["tables"].__setitem__("x", {"kye": "id", "records": []}))
     print(f"schemas: {checked} example files valid" if failures == 0 else f"schemas: {failures} problem(s)")
     print(f"schemas: {rejected} misspellings rejected")
     return 1 if failures else 0

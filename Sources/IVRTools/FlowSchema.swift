@@ -6,7 +6,7 @@ import IVRCore
 /// so both spellings are accepted.
 public enum FlowSchema {
     public enum Kind: String, CaseIterable, Sendable {
-        case flow, knowledge, scenario
+        case flow, knowledge, scenario, data
     }
 
     public static func document(_ kind: Kind) -> JSONValue {
@@ -15,6 +15,7 @@ public enum FlowSchema {
         case .flow: root = flowRoot
         case .knowledge: root = knowledgeRoot
         case .scenario: root = scenarioRoot
+        case .data: root = dataRoot
         }
         return .object([("$schema", .string("http://json-schema.org/draft-07/schema#")),
                          ("$id", .string("https://ivr.dev/schemas/\(kind.rawValue).schema.json"))]
@@ -160,6 +161,22 @@ public enum FlowSchema {
     static var knowledgeRoot: [(String, JSONValue)] {
         guard case .object(let fields) = object([("articles", list(ref("article")))], required: ["articles"],
                                                 description: "An IVR knowledge base (*.kb.yaml).") else { return [] }
+        return fields
+    }
+
+    /// Data files (`*.data.yaml`): lookup tables of YAML records, or CSV files.
+    static var dataRoot: [(String, JSONValue)] {
+        let records = object([
+            ("key", describe("The field lookups match; the first record holding a key wins.", ref("text"))),
+            ("records", list(map(ref("text")))),
+        ], required: ["key"])
+        let csv = object([
+            ("file", describe("A CSV file with a header row, relative to the data file.", ref("text"))),
+            ("key", describe("The column lookups match (default: the first).", ref("text"))),
+        ], required: ["file"])
+        let table = anyOf([describe("A CSV file keyed by its first column.", ref("text")), records, csv])
+        guard case .object(let fields) = object([("tables", map(table))], required: ["tables"],
+                                                description: "IVR lookup tables (*.data.yaml).") else { return [] }
         return fields
     }
 

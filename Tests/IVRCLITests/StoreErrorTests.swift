@@ -87,3 +87,13 @@ import Testing
         #expect(directory.stderr == "ivr: 'Flows' is a directory: name one flow file (ivr check takes directories)\n")
     }
 }
+
+@Suite struct DataSchemaTests {
+    @Test func theDataSchemaDescribesTables() throws {
+        let result = try IVRBinary.run(["schema", "data"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["required"] as? [String] == ["tables"])
+        #expect(result.stdout.contains(#""file""#) && result.stdout.contains("IVR lookup tables"))
+    }
+}
