@@ -16,27 +16,7 @@ public struct Template: Sendable, Hashable, Codable {
     public let literal: String?
 
     public init(_ source: String) {
-        var pieces: [Piece] = []
-        var text = ""
-        var rest = Substring(source)
-        // One pass: a placeholder's body holds no brace, so the search for
-        // its `}` stops at the next `{` (40,000 `{` took 20 s when each one
-        // searched to the end of the text).
-        while let open = rest.firstIndex(of: "{") {
-            text += rest[..<open]
-            let after = rest[rest.index(after: open)...]
-            let stop = after.firstIndex { $0 == "{" || $0 == "}" }
-            if let close = stop, after[close] == "}", let piece = Self.placeholder(after[..<close]) {
-                if !text.isEmpty { pieces.append(.text(text)); text = "" }
-                pieces.append(piece)
-                rest = after[after.index(after: close)...]
-            } else {
-                text += "{"
-                rest = after
-            }
-        }
-        text += rest
-        if !text.isEmpty { pieces.append(.text(text)) }
+        let pieces = Self.scan(source).pieces
         self.pieces = pieces
         switch pieces.count {
         case 0: literal = ""
@@ -45,38 +25,66 @@ public struct Template: Sendable, Hashable, Codable {
         }
     }
 
-    private static func placeholder(_ body: Substring) -> Piece? {
-        let formatSplit = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        var format = Format.plain
-        if formatSplit.count == 2 {
-            guard let parsed = Format(rawValue: String(formatSplit[1])), parsed != .plain else { return nil }
-            format = parsed
-        }
-        let path = formatSplit[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard path.allSatisfy(isIdentifier) else { return nil }
-        return .value(variable: String(path[0]), field: path.count == 2 ? String(path[1]) : nil, format: format)
-    }
-
     /// Placeholders written with a format that does not exist, as
     /// (`{x:money}`, `money`): such text is read out literally, so the
     /// compiler reports it.
     public static func unknownFormats(in source: String) -> [(placeholder: String, format: String)] {
-        var found: [(String, String)] = []
+        scan(source).unknownFormats
+    }
+
+    /// The one reading of a text: its pieces, and the placeholders with an
+    /// unknown format that stay text. One pass: a placeholder's body holds
+    /// no brace, so the search for its `}` stops at the next `{` (40,000 `{`
+    /// took 20 s when each one searched to the end of the text).
+    private static func scan(_ source: String) -> (pieces: [Piece], unknownFormats: [(placeholder: String, format: String)]) {
+        var pieces: [Piece] = []
+        var unknown: [(placeholder: String, format: String)] = []
+        var text = ""
         var rest = Substring(source)
         while let open = rest.firstIndex(of: "{") {
+            text += rest[..<open]
             let after = rest[rest.index(after: open)...]
-            guard let stop = after.firstIndex(where: { $0 == "{" || $0 == "}" }) else { break }
-            if after[stop] == "}" {
-                let parts = after[..<stop].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                let path = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-                if parts.count == 2, path.allSatisfy(isIdentifier), isIdentifier(parts[1]),
-                   Format(rawValue: String(parts[1])) == nil || parts[1] == "plain" {
-                    found.append(("{" + after[..<stop] + "}", String(parts[1])))
+            let stop = after.firstIndex { $0 == "{" || $0 == "}" }
+            if let close = stop, after[close] == "}" {
+                switch body(after[..<close]) {
+                case .placeholder(let piece):
+                    if !text.isEmpty { pieces.append(.text(text)); text = "" }
+                    pieces.append(piece)
+                    rest = after[after.index(after: close)...]
+                    continue
+                case .unknownFormat(let format):
+                    unknown.append(("{" + after[..<close] + "}", format))
+                case .text:
+                    break
                 }
             }
-            rest = after[stop...]
+            text += "{"
+            rest = after
         }
-        return found
+        text += rest
+        if !text.isEmpty { pieces.append(.text(text)) }
+        return (pieces, unknown)
+    }
+
+    private enum Body {
+        case placeholder(Piece)
+        /// `{name:word}` with a word that is not a format: stays text.
+        case unknownFormat(String)
+        case text
+    }
+
+    private static func body(_ body: Substring) -> Body {
+        let formatSplit = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = formatSplit[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard path.allSatisfy(isIdentifier) else { return .text }
+        var format = Format.plain
+        if formatSplit.count == 2 {
+            guard let parsed = Format(rawValue: String(formatSplit[1])), parsed != .plain else {
+                return isIdentifier(formatSplit[1]) ? .unknownFormat(String(formatSplit[1])) : .text
+            }
+            format = parsed
+        }
+        return .placeholder(.value(variable: String(path[0]), field: path.count == 2 ? String(path[1]) : nil, format: format))
     }
 
     static func isIdentifier(_ text: Substring) -> Bool {
