@@ -141,8 +141,10 @@ final class Compilation {
         if !bag.hasErrors {
             bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
         }
-        bag.add(contentsOf: VariablePass(compilation: self).run())
-        bag.add(contentsOf: RecordFieldPass(compilation: self).run())
+        // What each flow's states mention, gathered once for both passes.
+        let walks = units.map { DeclWalk($0.file) }
+        bag.add(contentsOf: VariablePass(compilation: self, walks: walks).run())
+        bag.add(contentsOf: RecordFieldPass(compilation: self, walks: walks).run())
         machine.mediaRoots = mediaRoots
         machine.version = FlowCompiler.version(sources: sources, audio: audioListing)
         let diagnostics = bag.diagnostics.normalized()

@@ -5,6 +5,8 @@
 /// a branch takes `else`, a prompt says an empty amount.
 struct RecordFieldPass {
     let compilation: Compilation
+    /// One walk per unit, in unit order.
+    let walks: [DeclWalk]
 
     func run() -> [Diagnostic] {
         // The fields each record variable can have; nil when some lookup
@@ -12,7 +14,6 @@ struct RecordFieldPass {
         var fields: [String: [String]?] = [:]
         var tableNames: [String: String] = [:]
         var setOtherwise = Set<String>()
-        let walks = compilation.units.map { DeclWalk($0.file) }
         for (unit, walk) in zip(compilation.units, walks) {
             walk.assignments.forEach { setOtherwise.insert($0.name.value) }
             for state in unit.file.states {

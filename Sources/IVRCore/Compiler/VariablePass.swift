@@ -4,9 +4,10 @@
 struct VariablePass {
     static let builtIn: Set<String> = ["caller", "called", "language", "state", "attempt"]
     let compilation: Compilation
+    /// One walk per unit, in unit order.
+    let walks: [DeclWalk]
 
     func run() -> [Diagnostic] {
-        let walks = compilation.units.map { DeclWalk($0.file) }
         var set = Self.builtIn
         for walk in walks {
             walk.assignments.forEach { set.insert($0.name.value) }
