@@ -4,9 +4,7 @@ public enum MachineGraph {
     public static func callSites(_ machine: Machine) -> [Int: [Int]] {
         var sites: [Int: [Int]] = [:]
         for (index, state) in machine.states.enumerated() {
-            if case .call(let start, _) = state.kind, machine.states.indices.contains(start) {
-                sites[machine.states[start].flow, default: []].append(index)
-            }
+            if case .call(let start, _) = state.kind { sites[machine.states[start].flow, default: []].append(index) }
         }
         return sites
     }

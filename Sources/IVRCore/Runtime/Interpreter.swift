@@ -628,8 +628,8 @@ public struct Interpreter: Sendable {
         case "language": return storage.machine.languages[call.language]
         case "state": return current.name
         case "attempt": return String(call.failures)
-        case "caller" where call.variables.isEmpty || call.variables["caller"] == nil: return field == nil ? call.caller : nil
-        case "called" where call.variables.isEmpty || call.variables["called"] == nil: return field == nil ? call.called : nil
+        case "caller" where call.variables["caller"] == nil: return field == nil ? call.caller : nil
+        case "called" where call.variables["called"] == nil: return field == nil ? call.called : nil
         default:
             switch call.variables[name] {
             case .text(let text)?: return field == nil ? text : nil
