@@ -23,20 +23,24 @@ public struct CallRunner {
     /// Receives the states and transitions the call passes (coverage is
     /// recorded only when this is set).
     public var covered: ((CoveragePoint) -> Void)?
+    /// Coverage points in every observed output even without `covered`
+    /// (the transcript names the branch case taken from them).
+    public var coverage = false
 
     public init(machine: Machine, tables: DataTables) {
         self.machine = machine
         self.tables = tables
     }
 
-    /// Runs the call to its end. `next` gives the caller's next input when
-    /// the interpreter waits (nil: the input ended, a hangup); `trace` sees
-    /// every trace line as it happens. Returns the interpreter at the end.
+    /// Runs the call to its end. `next` gives the caller's answer to a wait
+    /// (nil: the input ended, a hangup); `observe` sees every output once
+    /// its actions are carried out, so a wait it shows has everything before
+    /// it done. Returns the interpreter at the end.
     @discardableResult
-    public func run(next: () -> InputToken?, trace: (TraceEvent) -> Void) -> Interpreter {
+    public func run(next: (Action.Wait) -> InputToken?, observe: (Output) -> Void) -> Interpreter {
         var interpreter = Interpreter(machine: machine)
         interpreter.popularity = popularity
-        interpreter.coverage = covered != nil
+        interpreter.coverage = coverage || covered != nil
         var output = interpreter.start(caller: caller, called: called, language: language, time: time)
         while true {
             for action in output.actions {
@@ -47,13 +51,11 @@ public struct CallRunner {
                     record?(action)
                 }
             }
-            // Actions first (counts are written), then the trace: once a wait
-            // shows, everything before it has been carried out.
-            output.trace.forEach(trace)
+            observe(output)
             if let covered { output.covered.forEach(covered) }
             switch output.directive {
-            case .waiting:
-                switch next() {
+            case .waiting(let wait):
+                switch next(wait) {
                 case .key(let key)?: output = interpreter.key(key)
                 case .timeout?: output = interpreter.timeout()
                 case .hangup?, nil: output = interpreter.hangup()
@@ -73,7 +75,7 @@ public struct CallRunner {
     public func run(script: [InputToken]) -> (trace: [TraceEvent], interpreter: Interpreter) {
         var remaining = script[...]
         var lines: [TraceEvent] = []
-        let interpreter = run(next: { remaining.popFirst() }, trace: { lines.append($0) })
+        let interpreter = run(next: { _ in remaining.popFirst() }, observe: { lines += $0.trace })
         return (lines, interpreter)
     }
 }

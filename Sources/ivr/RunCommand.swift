@@ -11,7 +11,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Keys: 0-9 * # A-D are presses, '.' is a timeout (silence until the wait expires), \
         '!' or the end of input is a caller hangup; spaces, commas and newlines are ignored. \
-        On a terminal, keys act as they are typed (Ctrl-C or Ctrl-D hangs up).
+        On a terminal, keys act as they are typed (Ctrl-C or Ctrl-D hangs up, arrow keys are ignored) \
+        and silence times out after the wait's own timeout, as a caller's would; --no-timeouts waits for ever. \
+        Piped input that is not keys or not UTF-8 is a usage error naming its byte offset.
         """
     )
 
@@ -24,6 +26,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The call's time for schedules, ISO 8601 with an offset.") var at: String?
     @Option(help: "The knowledge-base database (popularity).") var db: String?
     @Flag(help: "Write the trace as JSON lines on standard output.") var json = false
+    @Flag(help: "On a terminal, wait for ever instead of timing out silence ('.' still times out).") var noTimeouts = false
 
     func run() throws {
         var script: [InputToken]?
@@ -39,7 +42,7 @@ struct RunCommand: ParsableCommand {
             throw Console.fail("--lang: the flow does not declare '\(lang)'; it declares \(machine.languages.joined(separator: ", "))",
                                code: ExitStatus.usage)
         }
-        let source: KeySource = script.map { .script($0) } ?? .standardInput(KeyReader())
+        let source: KeySource = script.map { .script($0) } ?? .standardInput(KeyReader(timeouts: !noTimeouts))
         var runner = CallRunner(machine: machine, tables: compiled.tables)
         runner.caller = caller
         runner.called = called
@@ -57,15 +60,25 @@ struct RunCommand: ParsableCommand {
                 }
             }
         }
-        let printer = TranscriptPrinter(json: json, media: { machine.mediaPath($0) ?? $0.relativePath })
+        runner.coverage = !json
+        let printer = TranscriptPrinter(json: json, machine: machine, media: { machine.mediaPath($0) ?? $0.relativePath })
+        var next: (Action.Wait) -> InputToken
         switch source {
         case .script(let tokens):
             var remaining = tokens[...]
-            runner.run(next: { remaining.popFirst() }, trace: printer.print)
+            next = { _ in remaining.popFirst() ?? .hangup }
         case .standardInput(let reader):
-            defer { reader.restore() }
-            runner.run(next: { reader.next() }, trace: printer.print)
+            if reader.interactive, !json {
+                FileHandle.standardOutput.write(Data(TranscriptPrinter.legend(timeouts: reader.timeouts).utf8))
+            }
+            next = reader.next
         }
+        defer { if case .standardInput(let reader) = source { reader.restore() } }
+        runner.run(next: { wait in
+            let token = next(wait)
+            if token == .hangup { printer.callerHangsUp() }
+            return token
+        }, observe: printer.print)
         if lostCounts > 0 {
             throw Console.fail("--db: \(lostCounts) count(s) of this call could not be written", code: ExitStatus.failure)
         }
