@@ -58,7 +58,16 @@ public struct Explorer {
     }
 
     public let machine: Machine
-    public var tables = DataTables()
+    public var tables = DataTables() {
+        didSet {
+            tableKeys = tables.tables.keys.sorted().flatMap { name -> [String] in
+                guard let table = tables.tables[name] else { return [] }
+                return table.records.compactMap { $0[table.keyField] }
+            }
+        }
+    }
+    /// Every key of the data tables, table by table in name order.
+    private(set) var tableKeys: [String] = []
     public var language: String?
     public var time = Date()
     /// Exploration stops after this many call states (the report says so).
@@ -216,7 +225,7 @@ public struct Explorer {
             let taken = accepted(ask.options)
             keys = taken.map { [$0] }
             if let finish = ask.finishOn, !taken.contains(finish) { keys.append([finish]) }
-            if let entry = sampleEntry(ask) {
+            for entry in entries(ask) {
                 let typed = entry.compactMap(DTMFKey.init)
                 keys.append(typed.count >= ask.maxDigits || ask.finishOn == nil ? typed : typed + [ask.finishOn ?? .pound])
             }
@@ -262,6 +271,16 @@ public struct Explorer {
         return keys.isEmpty ? [.found("")] : keys.map { .found($0) }
     }
 
+    /// Entries to type at an ask: a simple candidate it accepts and the
+    /// first key of the flow's data tables it accepts (an account or member
+    /// number behind a `pattern` no simple candidate fits, and one a lookup
+    /// finds).
+    func entries(_ ask: Machine.Ask) -> [String] {
+        var entries = sampleEntry(ask).map { [$0] } ?? []
+        if let known = tableKeys.first(where: { accepts($0, ask) }), !entries.contains(known) { entries.append(known) }
+        return entries
+    }
+
     /// Digits an ask accepts, found by trying simple candidates.
     func sampleEntry(_ ask: Machine.Ask) -> String? {
         let low = max(ask.minDigits, 1), high = min(ask.maxDigits, max(low, 1) + 4)
@@ -270,12 +289,16 @@ public struct Explorer {
             for lead in ["1", "6", "3", "4", "9", "2", "5", "7", "8", "0"] {
                 var candidate = lead + String(repeating: "1", count: length - 1)
                 if ask.luhn, let fixed = Self.withLuhnDigit(String(candidate.dropLast())) { candidate = fixed }
-                let valid = candidate.count >= ask.minDigits && (ask.pattern?.matches(candidate) ?? true)
-                    && (!ask.luhn || Luhn.isValid(candidate))
-                if valid { return candidate }
+                if accepts(candidate, ask) { return candidate }
             }
         }
         return nil
+    }
+
+    func accepts(_ entry: String, _ ask: Machine.Ask) -> Bool {
+        (ask.minDigits...max(ask.minDigits, ask.maxDigits)).contains(entry.count)
+            && entry.allSatisfy { DTMFKey($0) != nil && $0 != ask.finishOn?.character }
+            && (ask.pattern?.matches(entry) ?? true) && (!ask.luhn || Luhn.isValid(entry))
     }
 
     static func withLuhnDigit(_ body: String) -> String? {

@@ -328,6 +328,31 @@ enum IVRBinary {
         #expect(bad.status == 2)
     }
 
+    @Test func anAskBehindAPatternIsAnsweredWithTheKeysOfTheDataTables() throws {
+        // No simple candidate ("1...", "61111111") fits "62" + 6 digits; the
+        // member table's key does, and the lookup finds it.
+        let directory = try IVRBinary.scratch([
+            "Flows/m.yaml": """
+            flow: m
+            start: member
+            languages: [en-US]
+            data: m.data.yaml
+            states:
+              member:
+                ask: { prompt: enter, max_digits: 8, pattern: "62[0-9]{6}", save_as: number, next: find }
+              find:
+                lookup: { table: members, key: "{number}", save_as: member, found: known, not_found: { hangup: failed } }
+              known: { say: hi, next: { hangup: resolved } }
+            """,
+            "Flows/m.data.yaml": "tables:\n  members:\n    key: number\n    records:\n      - { number: \"62005678\", name: Han }\n",
+            "Prompts/en-US.yaml": "enter: Enter.\nhi: Hi.\n",
+        ])
+        let result = try IVRBinary.run(["explore", "Flows/m.yaml"], in: directory)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("  resolved      8 presses: 62005678 (found 62005678)\n"))
+        #expect(result.stdout.contains("never reached: none\n"))
+    }
+
     @Test func loopsThatNeverEndAreFound() throws {
         let directory = try IVRBinary.scratch([
             "Flows/trap.yaml": """
