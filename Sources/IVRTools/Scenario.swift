@@ -39,6 +39,8 @@ public struct ScenarioFile {
     public var path: String
     public var display: String
     public var flow: Located<String>
+    /// The file's own settings, which cases inherit.
+    public var settings: Settings
     public var cases: [Case]
 
     static let settingKeys = ["at", "lang", "caller", "called"]
@@ -47,6 +49,13 @@ public struct ScenarioFile {
     public static func load(path: String, display: String, files: FileSource = DiskFiles(), bag: DiagnosticBag) -> ScenarioFile? {
         guard let document = YAMLDocument.load(path: path, displayName: display, files: files, into: bag) else { return nil }
         let reader = NodeReader(file: document.file, bag: bag)
+        if let root = document.root, let kind = otherKind(root) {
+            bag.error("this is \(kind), not a scenario file: " + (kind == "a flow"
+                ? "test it from a scenario file (*.test.yaml) whose 'flow:' names it, and check it with 'ivr check'"
+                : "a scenario file (*.test.yaml) names the flow it tests in 'flow:' and lists 'cases'"),
+                      at: SourceMark(file: display, line: 1, column: 1))
+            return nil
+        }
         guard let root = document.root,
               let top = reader.fields(root, "the scenario file", allowed: ["flow", "cases"] + settingKeys) else {
             if document.root == nil { bag.error("the scenario file is empty: it needs 'flow' and 'cases'", at: SourceMark(file: display, line: 1, column: 1)) }
@@ -61,6 +70,7 @@ public struct ScenarioFile {
             return nil
         }
         let defaults = settings(top, reader: reader)
+        check(defaults, bag: bag)
         var cases: [Case] = []
         for node in caseNodes {
             guard let fields = reader.fields(node, "a case", allowed: ["name", "input", "expect", "fail_transfers"] + settingKeys) else { continue }
@@ -74,11 +84,32 @@ public struct ScenarioFile {
                 continue
             }
             guard let expect = expectation(expectNode, reader: reader) else { continue }
+            let own = settings(fields, reader: reader)
+            check(own, bag: bag)
             cases.append(Case(name: name.value, mark: name.mark, input: input.value, inputMark: input.mark,
-                              settings: defaults.overridden(by: settings(fields, reader: reader)), expect: expect,
+                              settings: defaults.overridden(by: own), expect: expect,
                               failTransfers: fields["fail_transfers"].flatMap { reader.bool($0, "'fail_transfers'")?.value } ?? false))
         }
-        return ScenarioFile(path: path, display: display, flow: flow, cases: cases)
+        return ScenarioFile(path: path, display: display, flow: flow, settings: defaults, cases: cases)
+    }
+
+    /// A flow, knowledge base or data file named by mistake, by its top keys.
+    static func otherKind(_ root: Node) -> String? {
+        guard case .mapping(let mapping) = root else { return nil }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        guard !keys.contains("cases") else { return nil }
+        if keys.contains("states") { return "a flow" }
+        if keys.contains("articles") { return "a knowledge base" }
+        if keys.contains("tables") { return "a data file" }
+        return nil
+    }
+
+    /// A time that does not parse is the file's mistake, reported once at
+    /// its line (not once per case that inherits it).
+    static func check(_ settings: Settings, bag: DiagnosticBag) {
+        if let at = settings.at, CallTime.parse(at.value) == nil {
+            bag.error("bad time '\(at.value)': \(CallTime.hint)", at: at.mark)
+        }
     }
 
     static func settings(_ fields: NodeReader.Fields, reader: NodeReader) -> Settings {

@@ -49,7 +49,17 @@ public struct ScenarioRunner {
             return Report(outcomes: [Outcome(file: display, name: "(scenario file)", passed: false,
                                              problems: bag.diagnostics.normalized().map(\.description))], coverage: nil)
         }
-        let flowPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenario.flow.value)
+        let directory = (path as NSString).deletingLastPathComponent
+        let flowPath = (directory as NSString).appendingPathComponent(scenario.flow.value)
+        if !options.files.fileExists(atPath: flowPath) {
+            // The scenario file's mistake, at its line, with the flows beside it.
+            let beside = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? [])
+                .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".test.yaml") && !$0.hasSuffix(".kb.yaml") && !$0.hasSuffix(".data.yaml") }
+                .sorted()
+            let problem = "\(scenario.flow.mark): error: no flow file '\(scenario.flow.value)' next to this scenario file"
+                + Suggestion.hint(for: scenario.flow.value, in: beside)
+            return Report(outcomes: [Outcome(file: display, name: "(scenario file)", passed: false, problems: [problem])], coverage: nil)
+        }
         let compiled = FlowCompiler.compile(path: flowPath, options: options)
         guard let machine = compiled.machine else {
             let problems = compiled.errors.isEmpty ? ["\(scenario.flow.mark): error: the flow does not compile"] : compiled.errors.map(\.description)
@@ -60,6 +70,10 @@ public struct ScenarioRunner {
             return Report(outcomes: [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false,
                                              problems: ["\(scenario.flow.mark): error: '\(scenario.flow.value)' is a sub-flow; test the flow that calls it"])],
                           coverage: nil)
+        }
+        if let lang = scenario.settings.lang, let problem = Self.languageProblem(lang, machine) {
+            // The file's language, wrong for every case that inherits it: once.
+            return Report(outcomes: [Outcome(file: display, name: "(scenario file)", passed: false, problems: [problem])], coverage: nil)
         }
         var covered = Set<CoveragePoint>()
         let outcomes = scenario.cases.map { item in
@@ -78,15 +92,10 @@ public struct ScenarioRunner {
         runner.called = scenarioCase.settings.called ?? ""
         runner.time = now
         runner.failTransfers = scenarioCase.failTransfers
-        if let at = scenarioCase.settings.at {
-            if let date = CallTime.parse(at.value) { runner.time = date } else {
-                problems.append("\(at.mark): bad time '\(at.value)': \(CallTime.hint)")
-            }
-        }
+        // A time that does not parse never gets here: loading reports it.
+        if let at = scenarioCase.settings.at, let date = CallTime.parse(at.value) { runner.time = date }
         if let lang = scenarioCase.settings.lang {
-            if machine.languageIndex(lang.value) == nil {
-                problems.append("\(lang.mark): the flow does not declare '\(lang.value)'; it declares \(machine.languages.joined(separator: ", "))")
-            }
+            if let problem = Self.languageProblem(lang, machine) { problems.append(problem) }
             runner.language = lang.value
         }
         let script: [InputToken]
@@ -100,6 +109,11 @@ public struct ScenarioRunner {
         let (trace, interpreter) = runner.run(script: script)
         problems = compare(scenarioCase.expect, trace: trace, interpreter: interpreter)
         return Outcome(file: file, name: scenarioCase.name, passed: problems.isEmpty, problems: problems)
+    }
+
+    static func languageProblem(_ lang: Located<String>, _ machine: Machine) -> String? {
+        guard machine.languageIndex(lang.value) == nil else { return nil }
+        return "\(lang.mark): error: the flow does not declare '\(lang.value)'; it declares \(machine.languages.joined(separator: ", "))"
     }
 
     func compare(_ expect: ScenarioFile.Expectation, trace: [TraceEvent], interpreter: Interpreter) -> [String] {

@@ -60,6 +60,11 @@ struct KnowledgeCommand: ParsableCommand {
                 popularity = try KnowledgeCommand.fromStore { try await store.popularity(knowledgeBases: [base.name]) }
             }
             let results = SearchIndex(base, language: lang).search(query, popularity: popularity)
+            if results.isEmpty {
+                // Standard output stays JSON lines only (none) with --json.
+                let message = "no article matches '\(query)'" + (lang.map { " in \($0)" } ?? "") + ": try other words, or fewer"
+                if json { Console.error("ivr: " + message) } else { print(message) }
+            }
             for (rank, result) in results.enumerated() {
                 let title = base.articles[result.article].displayTitle(lang)
                 let score = (result.score * 10_000).rounded() / 10_000

@@ -14,6 +14,12 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Report which states and transitions the scenarios exercised, per flow.") var coverage = false
     @Option(help: "Exit 1 when a flow's coverage is under N percent (implies --coverage).") var minCoverage: Double?
 
+    func validate() throws {
+        if let minCoverage, !(0...100).contains(minCoverage) {
+            throw ValidationError("--min-coverage must be a percentage from 0 to 100, not \(String(format: "%g", minCoverage))")
+        }
+    }
+
     func run() throws {
         let files = try FlowFinder.expand(paths, search: FlowFinder.scenarios(under:))
         if files.isEmpty { Console.error("ivr: no *.test.yaml files in \(paths.joined(separator: ", "))") }

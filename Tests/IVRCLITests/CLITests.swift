@@ -170,6 +170,77 @@ enum IVRBinary {
     }
 }
 
+@Suite struct ScenarioFileMistakeTests {
+    static let flow = "flow: a\nstart: main\nlanguages: [en-US]\nstates:\n  main: { menu: { prompt: hi, options: { \"1\": bye } } }\n  bye: { hangup: resolved }\n"
+
+    func test(_ files: [String: String], _ arguments: [String] = ["test", "Flows"]) throws -> IVRBinary.Result {
+        try IVRBinary.run(arguments, in: try IVRBinary.scratch(files.merging(["Flows/a.yaml": Self.flow, "Prompts/en-US.yaml": "hi: Hi\n"]) { $1 }))
+    }
+
+    @Test func aBadFileLevelTimeIsReportedOnceAtItsLine() throws {
+        let result = try test(["Flows/a.test.yaml": """
+            flow: a.yaml
+            at: tomorrow
+            cases:
+              - { name: one, input: "1", expect: { outcome: resolved } }
+              - { name: two, input: "!", expect: { outcome: abandoned } }
+            """])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+        FAIL  Flows/a.test.yaml: (scenario file)
+              Flows/a.test.yaml:2:5: error: bad time 'tomorrow': write ISO 8601 with an offset, such as 2026-11-23T10:30:00+08:00
+        0 passed, 1 failed
+
+        """)
+    }
+
+    @Test func aFileLevelLanguageTheFlowLacksIsReportedOnce() throws {
+        let result = try test(["Flows/a.test.yaml": """
+            flow: a.yaml
+            lang: fr-FR
+            cases:
+              - { name: one, input: "1", expect: { outcome: resolved } }
+              - { name: two, input: "!", expect: { outcome: abandoned } }
+            """])
+        #expect(result.stdout == """
+        FAIL  Flows/a.test.yaml: (scenario file)
+              Flows/a.test.yaml:2:7: error: the flow does not declare 'fr-FR'; it declares en-US
+        0 passed, 1 failed
+
+        """)
+    }
+
+    @Test func aWrongFlowIsReportedAtTheScenarioFilesLine() throws {
+        let result = try test(["Flows/a.test.yaml": "# tests\nflow: b.yaml\ncases:\n  - { name: one, input: \"1\", expect: { outcome: resolved } }\n"])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+        FAIL  Flows/a.test.yaml: (scenario file)
+              Flows/a.test.yaml:2:7: error: no flow file 'b.yaml' next to this scenario file (did you mean 'a.yaml'?)
+        0 passed, 1 failed
+
+        """)
+    }
+
+    @Test func aFlowGivenToTestSaysItIsAFlow() throws {
+        let result = try test([:], ["test", "Flows/a.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+        FAIL  Flows/a.yaml: (scenario file)
+              Flows/a.yaml:1:1: error: this is a flow, not a scenario file: test it from a scenario file (*.test.yaml) whose 'flow:' names it, and check it with 'ivr check'
+        0 passed, 1 failed
+
+        """)
+    }
+
+    @Test func minimumCoverageOutsideZeroToHundredIsAUsageError() throws {
+        for value in ["-1", "101", "150"] {
+            let result = try IVRBinary.run(["test", "Flows", "--min-coverage=\(value)"])
+            #expect(result.status == 2, "\(value)")
+            #expect(result.stderr.contains("--min-coverage must be a percentage from 0 to 100"), "\(result.stderr)")
+        }
+    }
+}
+
 @Suite struct CoverageTests {
     static let flow = """
     flow: a

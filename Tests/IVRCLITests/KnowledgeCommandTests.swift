@@ -18,7 +18,12 @@ import Testing
         #expect(object["title"] as? String == "Credit card annual fee")
         #expect((object["score"] as? Double ?? 0) > 0)
         let nothing = try IVRBinary.run(["kb", "search", "xyzzy", "--kb", "Flows/hotline.kb.yaml"])
-        #expect(nothing.status == 0 && nothing.stdout.isEmpty)
+        #expect(nothing.status == 0)
+        #expect(nothing.stdout == "no article matches 'xyzzy': try other words, or fewer\n")
+        // With --json standard output holds JSON lines only: none.
+        let nothingJSON = try IVRBinary.run(["kb", "search", "xyzzy", "--kb", "Flows/hotline.kb.yaml", "--json"])
+        #expect(nothingJSON.status == 0 && nothingJSON.stdout.isEmpty)
+        #expect(nothingJSON.stderr == "ivr: no article matches 'xyzzy': try other words, or fewer\n")
     }
 
     @Test func aKilledProcessKeepsTheHitsItCounted() async throws {
