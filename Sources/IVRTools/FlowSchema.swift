@@ -46,51 +46,71 @@ public enum FlowSchema {
     static func anyOf(_ options: [JSONValue]) -> JSONValue { .object([("anyOf", .array(options))]) }
     static let keyPattern = "^[0-9*#A-D]$"
 
+    /// Properties for keys of the flow language, named by `FlowVocabulary`
+    /// (the one list the parser reads too), typed by `type(of:)`.
+    static func keyed(_ keys: [String]) -> [(String, JSONValue)] {
+        keys.map { ($0, type(of: $0)) }
+    }
+
+    /// The schema of a flow key's value. A key name means the same thing
+    /// wherever the language uses it.
+    static func type(of key: String) -> JSONValue {
+        typealias Defaults = FlowVocabulary.Defaults
+        func enumeration(_ values: [String]) -> JSONValue { .object([("enum", .array(values.map(JSONValue.string)))]) }
+        switch key {
+        // Top level
+        case "flow": return describe("The flow's name.", ref("text"))
+        case "start": return describe("The first state.", ref("text"))
+        case "languages": return describe("Language tags, the default first.", ref("texts"))
+        case "hours": return map(ref("schedule"))
+        case "defaults": return object(keyed(FlowVocabulary.defaultsKeys))
+        case "global", "options": return ref("options")
+        case "states": return map(ref("state"))
+        // Waiting states
+        case "prompt": return describe("The prompt key played before waiting.", ref("text"))
+        case "no_input": return describe("Prompt for silence.", ref("text"))
+        case "no_match": return describe("Prompt for a key with no option.", ref("text"))
+        case "retries": return describe("Failures allowed before on_failure (default \(Defaults.retries)).", ref("whole"))
+        case "timeout": return describe("Default \(Defaults.timeoutMs / 1000)s.", ref("duration"))
+        case "inter_digit_timeout": return describe("Default \(Defaults.interDigitTimeoutMs / 1000)s.", ref("duration"))
+        case "max_steps": return describe("Default \(Defaults.maxSteps).", ref("whole"))
+        case "barge_in", "sensitive", "by_code", "exists", "return": return ref("boolean")
+        case "on_failure", "next", "found", "not_found", "on_fail", "else": return ref("transition")
+        case "not": return ref("condition")
+        case "min_digits", "top": return ref("whole")
+        case "max_digits": return describe("Default \(Defaults.maxDigits).", ref("whole"))
+        case "finish_on": return ref("key")
+        case "check": return enumeration(FlowVocabulary.checks)
+        case "search": return enumeration(FlowVocabulary.searches)
+        case "after": return object(keyed(FlowVocabulary.answerAfterKeys))
+        case "say", "in", "fields": return ref("texts")
+        case "set": return ref("assignments")
+        case "all", "any": return list(ref("condition"))
+        case "open": return describe("A schedule of hours:.", ref("text"))
+        default: return ref("text")
+        }
+    }
+
     static var definitions: [(String, JSONValue)] {
         let text = JSONValue.object([("type", .array([.string("string"), .string("number"), .string("integer")]))])
-        let prompted: [(String, JSONValue)] = [
-            ("prompt", describe("The prompt key played before waiting.", ref("text"))),
-            ("no_input", describe("Prompt for silence.", ref("text"))),
-            ("no_match", describe("Prompt for a key with no option.", ref("text"))),
-            ("retries", describe("Failures allowed before on_failure.", ref("whole"))),
-            ("timeout", ref("duration")),
-            ("inter_digit_timeout", ref("duration")),
-            ("barge_in", ref("boolean")),
-            ("on_failure", ref("transition")),
-        ]
+        typealias Words = FlowVocabulary
+        let prompted = keyed(Words.promptedKeys)
         let condition = JSONValue.object([
             ("type", .string("object")), ("additionalProperties", .bool(false)),
-            ("properties", .object([
-                ("var", ref("text")), ("equals", ref("text")), ("in", ref("texts")), ("matches", ref("text")),
-                ("less_than", ref("text")), ("greater_than", ref("text")), ("exists", ref("boolean")),
-                ("open", describe("A schedule of hours:.", ref("text"))),
-                ("all", list(ref("condition"))), ("any", list(ref("condition"))), ("not", ref("condition")),
-            ])),
+            ("properties", .object(keyed(Words.conditionKeys))),
         ])
         func state(_ kind: String, _ body: JSONValue, next: Bool = false) -> JSONValue {
             var properties: [(String, JSONValue)] = [(kind, body), ("description", ref("text"))]
             if next { properties.append(("next", ref("transition"))) }
             return object(properties, required: next ? [kind, "next"] : [kind])
         }
-        let transferBody = anyOf([ref("text"), object([("to", ref("text")), ("say", ref("texts")), ("on_fail", ref("transition"))], required: ["to"])])
-        let hangupBody = anyOf([ref("text"), object([("outcome", ref("text")), ("say", ref("texts"))])])
-        let ask = object(prompted + [
-            ("save_as", ref("text")), ("min_digits", ref("whole")), ("max_digits", ref("whole")), ("finish_on", ref("key")),
-            ("pattern", ref("text")), ("check", .object([("enum", .array([.string("luhn")]))])),
-            ("confirm", ref("text")), ("sensitive", ref("boolean")), ("options", ref("options")), ("next", ref("transition")),
-        ], required: ["prompt", "save_as", "next"])
-        let answer = object(prompted + [
-            ("category", ref("text")), ("top", ref("whole")), ("article", ref("text")), ("by_code", ref("boolean")),
-            ("search", .object([("enum", .array([.string("keypad")]))])), ("item", ref("text")),
-            ("max_digits", ref("whole")), ("finish_on", ref("key")),
-            ("after", object([("prompt", ref("text")), ("options", ref("options"))])),
-        ])
-        let lookup = object([("table", ref("text")), ("key", ref("text")), ("save_as", ref("text")),
-                             ("found", ref("transition")), ("not_found", ref("transition")), ("fields", ref("texts"))],
-                            required: ["table", "key", "save_as", "found", "not_found"])
+        let transferBody = anyOf([ref("text"), object(keyed(Words.transferKeys), required: ["to"])])
+        let hangupBody = anyOf([ref("text"), object(keyed(Words.hangupKeys))])
+        let ask = object(keyed(Words.askKeys), required: Words.requiredAskKeys)
+        let answer = object(keyed(Words.answerKeys))
+        let lookup = object(keyed(Words.lookupKeys), required: Words.requiredLookupKeys)
         let branchCase = oneOf([
-            object([("if", ref("condition")), ("say", ref("texts")), ("set", ref("assignments")),
-                    ("goto", ref("text")), ("transfer", ref("text")), ("hangup", ref("text"))], required: ["if"]),
+            object([("if", ref("condition"))] + keyed(Words.transitionKeys), required: ["if"]),
             object([("else", ref("transition"))], required: ["else"]),
         ])
         return [
@@ -106,8 +126,7 @@ public enum FlowSchema {
             ("assignments", map(ref("text"))),
             ("transition", anyOf([
                 describe("A state name, repeat, back or restart.", ref("text")),
-                object([("say", ref("texts")), ("set", ref("assignments")), ("goto", ref("text")),
-                        ("transfer", ref("text")), ("hangup", ref("text"))]),
+                object(keyed(Words.transitionKeys)),
             ])),
             ("options", map(ref("transition"), keys: keyPattern)),
             ("condition", condition),
@@ -118,7 +137,7 @@ public enum FlowSchema {
             ], required: ["timezone"])),
             ("state", oneOf([
                 state("say", ref("texts"), next: true),
-                state("menu", object(prompted + [("options", ref("options"))], required: ["prompt"])),
+                state("menu", object(keyed(Words.menuKeys), required: ["prompt"])),
                 state("ask", ask),
                 state("branch", list(branchCase)),
                 state("set", ref("assignments"), next: true),
@@ -142,19 +161,8 @@ public enum FlowSchema {
     }
 
     static var flowRoot: [(String, JSONValue)] {
-        guard case .object(let fields) = object([
-            ("flow", describe("The flow's name.", ref("text"))),
-            ("description", ref("text")),
-            ("start", describe("The first state.", ref("text"))),
-            ("languages", describe("Language tags, the default first.", ref("texts"))),
-            ("knowledge", ref("text")), ("data", ref("text")), ("prompts", ref("text")),
-            ("hours", map(ref("schedule"))),
-            ("defaults", object([("timeout", ref("duration")), ("inter_digit_timeout", ref("duration")),
-                                 ("retries", ref("whole")), ("barge_in", ref("boolean")), ("max_steps", ref("whole")),
-                                 ("on_failure", ref("transition"))])),
-            ("global", ref("options")),
-            ("states", map(ref("state"))),
-        ], required: ["flow", "start", "languages", "states"], description: "An IVR flow (ivr flow language).") else { return [] }
+        guard case .object(let fields) = object(keyed(FlowVocabulary.topKeys), required: FlowVocabulary.requiredTopKeys,
+                                                description: "An IVR flow (ivr flow language).") else { return [] }
         return fields
     }
 

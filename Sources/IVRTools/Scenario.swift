@@ -50,23 +50,20 @@ public struct ScenarioFile {
         guard let document = YAMLDocument.load(path: path, displayName: display, files: files, into: bag) else { return nil }
         let reader = NodeReader(file: document.file, bag: bag)
         if let root = document.root, let kind = otherKind(root) {
-            bag.error("this is \(kind), not a scenario file: " + (kind == "a flow"
-                ? "test it from a scenario file (*.test.yaml) whose 'flow:' names it, and check it with 'ivr check'"
-                : "a scenario file (*.test.yaml) names the flow it tests in 'flow:' and lists 'cases'"),
-                      at: SourceMark(file: display, line: 1, column: 1))
+            bag.report(.notAScenarioFile(kind), at: SourceMark(file: display, line: 1, column: 1))
             return nil
         }
         guard let root = document.root,
               let top = reader.fields(root, "the scenario file", allowed: ["flow", "cases"] + settingKeys) else {
-            if document.root == nil { bag.error("the scenario file is empty: it needs 'flow' and 'cases'", at: SourceMark(file: display, line: 1, column: 1)) }
+            if document.root == nil { bag.report(.emptyFile(.scenarioFile), at: SourceMark(file: display, line: 1, column: 1)) }
             return nil
         }
         guard let flow = top["flow"].flatMap({ reader.string($0, "'flow'") }) else {
-            if !top.has("flow") { bag.error("missing 'flow': name the flow file this scenario tests", at: top.mark) }
+            if !top.has("flow") { bag.report(.missingKey("flow", "name the flow file this scenario tests"), at: top.mark) }
             return nil
         }
         guard let caseNodes = top["cases"].flatMap({ reader.sequence($0, "'cases'") }) else {
-            if !top.has("cases") { bag.error("missing 'cases': list the calls to run", at: top.mark) }
+            if !top.has("cases") { bag.report(.missingKey("cases", "list the calls to run"), at: top.mark) }
             return nil
         }
         let defaults = settings(top, reader: reader)
@@ -75,12 +72,12 @@ public struct ScenarioFile {
         for node in caseNodes {
             guard let fields = reader.fields(node, "a case", allowed: ["name", "input", "expect", "fail_transfers"] + settingKeys) else { continue }
             guard let name = fields["name"].flatMap({ reader.string($0, "'name'") }) else {
-                if !fields.has("name") { bag.error("a case needs 'name'", at: fields.mark) }
+                if !fields.has("name") { bag.report(.caseNeedsName, at: fields.mark) }
                 continue
             }
             let input = fields["input"].flatMap { reader.string($0, "'input'") } ?? Located("", at: fields.mark)
             guard let expectNode = fields["expect"] else {
-                bag.error("case '\(name.value)' needs 'expect'", at: name.mark)
+                bag.report(.caseNeedsExpect(name.value), at: name.mark)
                 continue
             }
             guard let expect = expectation(expectNode, reader: reader) else { continue }
@@ -108,7 +105,7 @@ public struct ScenarioFile {
     /// its line (not once per case that inherits it).
     static func check(_ settings: Settings, bag: DiagnosticBag) {
         if let at = settings.at, CallTime.parse(at.value) == nil {
-            bag.error("bad time '\(at.value)': \(CallTime.hint)", at: at.mark)
+            bag.report(.badTime(at.value, hint: CallTime.hint), at: at.mark)
         }
     }
 

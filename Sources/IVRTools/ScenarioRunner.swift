@@ -56,19 +56,19 @@ public struct ScenarioRunner {
             let beside = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? [])
                 .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".test.yaml") && !$0.hasSuffix(".kb.yaml") && !$0.hasSuffix(".data.yaml") }
                 .sorted()
-            let problem = "\(scenario.flow.mark): error: no flow file '\(scenario.flow.value)' next to this scenario file"
-                + Suggestion.hint(for: scenario.flow.value, in: beside)
+            let problem = Diagnostic(.scenarioFlowMissing(scenario.flow.value, suggestion: Suggestion.closest(to: scenario.flow.value, in: beside)),
+                                     at: scenario.flow.mark).description
             return Report(outcomes: [Outcome(file: display, name: "(scenario file)", passed: false, problems: [problem])], coverage: nil)
         }
         let compiled = FlowCompiler.compile(path: flowPath, options: options)
         guard let machine = compiled.machine else {
-            let problems = compiled.errors.isEmpty ? ["\(scenario.flow.mark): error: the flow does not compile"] : compiled.errors.map(\.description)
+            let problems = compiled.errors.isEmpty ? [Diagnostic(.scenarioFlowDoesNotCompile, at: scenario.flow.mark).description] : compiled.errors.map(\.description)
             return Report(outcomes: [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false, problems: problems)],
                           coverage: nil)
         }
         if compiled.isSubflow {
             return Report(outcomes: [Outcome(file: display, name: "(flow \(scenario.flow.value))", passed: false,
-                                             problems: ["\(scenario.flow.mark): error: '\(scenario.flow.value)' is a sub-flow; test the flow that calls it"])],
+                                             problems: [Diagnostic(.scenarioOnSubflow(scenario.flow.value), at: scenario.flow.mark).description])],
                           coverage: nil)
         }
         if let lang = scenario.settings.lang, let problem = Self.languageProblem(lang, machine) {
@@ -113,7 +113,7 @@ public struct ScenarioRunner {
 
     static func languageProblem(_ lang: Located<String>, _ machine: Machine) -> String? {
         guard machine.languageIndex(lang.value) == nil else { return nil }
-        return "\(lang.mark): error: the flow does not declare '\(lang.value)'; it declares \(machine.languages.joined(separator: ", "))"
+        return Diagnostic(.scenarioLanguage(lang.value, declared: machine.languages), at: lang.mark).description
     }
 
     func compare(_ expect: ScenarioFile.Expectation, trace: [TraceEvent], interpreter: Interpreter) -> [String] {

@@ -10,11 +10,7 @@ enum CyclePass {
             let loops = component.count > 1 || edges[component[0]].contains(component[0])
             guard loops else { continue }
             let members = component.sorted()
-            let names = members.map { "'\(machine.states[$0].name)'" }
-            let listed = names.count == 1 ? "state \(names[0]) goes back to itself"
-                                          : "states \(names.joined(separator: ", ")) form a loop"
-            diagnostics.append(.error("\(listed) without waiting for the caller: a call could go round forever; put a menu or ask in the loop",
-                                      at: machine.states[members[0]].mark))
+            diagnostics.append(Diagnostic(.loopWithoutWait(members.map { machine.states[$0].name }), at: machine.states[members[0]].mark))
         }
         return diagnostics
     }

@@ -101,18 +101,18 @@ final class Compilation {
 
     /// " (did you mean 'x'?)" from a candidate set kept under `cacheKey`
     /// (built on first use), within the compilation's budget.
-    func hint(for word: String, cacheKey: String, _ candidates: () -> [String]) -> String {
+    func suggestion(for word: String, cacheKey: String, _ candidates: () -> [String]) -> String? {
         if let index = suggestionIndexes[cacheKey] {
-            guard suggestionBudget >= index.count else { return "" }
+            guard suggestionBudget >= index.count else { return nil }
             suggestionBudget -= index.count
-            return index.hint(for: word)
+            return index.closest(to: word)
         }
         let list = candidates()
-        guard suggestionBudget >= list.count else { return "" }
+        guard suggestionBudget >= list.count else { return nil }
         suggestionBudget -= list.count
         let index = SuggestionIndex(list)
         suggestionIndexes[cacheKey] = index
-        return index.hint(for: word)
+        return index.closest(to: word)
     }
 
     /// How diagnostics name a file: relative to the working directory when inside it.
@@ -133,13 +133,17 @@ final class Compilation {
         var machine = Machine(version: "", languages: machineLanguages,
                               flows: lowering.flows, states: states, prompts: prompts,
                               schedules: schedules, knowledgeBases: knowledgeBases,
-                              maxSteps: flowFile.defaults.maxSteps?.value ?? 500)
+                              maxSteps: flowFile.defaults.maxSteps?.value ?? FlowVocabulary.Defaults.maxSteps)
         let callSites = MachineGraph.callSites(machine)
         bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites))
         // A broken transition cuts the graph: "never reached" warnings would
         // mostly be its echo, so they wait until the errors are fixed.
         if !bag.hasErrors {
             bag.add(contentsOf: ReachabilityPass.run(machine: machine, callSites: callSites))
+        }
+        for unit in units {
+            bag.add(contentsOf: StateNamePass.run(unit.file))
+            bag.add(contentsOf: EntryLengthPass.run(unit.file))
         }
         // What each flow's states mention, gathered once for both passes.
         let walks = units.map { DeclWalk($0.file) }
@@ -182,17 +186,14 @@ final class Compilation {
         if let inline = inlineTop, inline.path == path {
             document = YAMLDocument.parse(text: inline.text, file: display(path), into: bag)
         } else if let callerMark, !files.fileExists(atPath: path) {
-            bag.error("no such flow file '\(display(path))'", at: callerMark)
+            bag.report(.noSuchFlowFile(display(path)), at: callerMark)
             return (nil, [])
         } else {
             document = YAMLDocument.load(path: path, displayName: display(path), files: files, into: bag)
         }
         guard let document else { return (nil, []) }
         sources.append(document.text)
-        for comment in YAMLDocument.commentedOptions(in: document.text) {
-            bag.error("'#:' starts a YAML comment, so this option is ignored: quote the key, as in \"#\": \(comment.value)",
-                      at: SourceMark(file: document.file, line: comment.line, column: comment.column))
-        }
+        bag.add(contentsOf: CommentedOptionPass.run(text: document.text, file: document.file))
         let parser = FlowParser(reader: NodeReader(file: document.file, bag: bag))
         guard let file = parser.parse(document, path: path) else { return (nil, []) }
         let directory = (path as NSString).deletingLastPathComponent
@@ -235,8 +236,7 @@ final class Compilation {
         let missing = callerLanguages.filter { !declared.contains($0) }
         if !missing.isEmpty {
             let name = units[unit].file.name?.value ?? display(units[unit].absolutePath)
-            bag.error("sub-flow '\(name)' does not declare \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the calling flow uses",
-                      at: callerMark)
+            bag.report(.subflowMissingLanguages(name, missing: missing), at: callerMark)
         }
     }
 
@@ -255,7 +255,7 @@ final class Compilation {
             if let existing = knowledgeByPath[path] {
                 units[index].knowledge = existing
             } else if !files.fileExists(atPath: path) {
-                bag.error("no such knowledge base '\(display(path))'", at: knowledge.mark)
+                bag.report(.noSuchKnowledgeBase(display(path)), at: knowledge.mark)
             } else if let base = KnowledgeBaseParser.load(path: path, display: display(path), files: files, bag: bag, sources: &sources) {
                 knowledgeByPath[path] = knowledgeBases.count
                 units[index].knowledge = knowledgeBases.count
@@ -265,7 +265,7 @@ final class Compilation {
         if let data = unit.file.data {
             let path = ((unit.directory as NSString).appendingPathComponent(data.value) as NSString).standardizingPath
             if !files.fileExists(atPath: path) {
-                bag.error("no such data file '\(display(path))'", at: data.mark)
+                bag.report(.noSuchDataFile(display(path)), at: data.mark)
             } else {
                 units[index].tables = DataTables.load(path: path, display: display, files: files, bag: bag, sources: &sources)
             }

@@ -36,8 +36,8 @@ final class Lowering {
         var start = info.base
         if let name = file.start {
             if let index = info.stateIndex[name.value] { start = index } else if !file.states.isEmpty {
-                bag.error("unknown start state '\(name.value)'\(Suggestion.hint(for: name.value, in: file.states.map(\.name)))",
-                          at: name.mark)
+                bag.report(.unknownStartState(name.value, suggestion: Suggestion.closest(to: name.value, in: file.states.map(\.name))),
+                           at: name.mark)
             }
         }
         var global = KeyMap<Machine.Transition>()
@@ -57,7 +57,7 @@ final class Lowering {
     // MARK: - States
 
     func lowerState(_ state: StateDecl, unit: Int) -> Machine.Kind {
-        let failed = Machine.Kind.hangup(outcome: "failed", say: [])
+        let failed = Machine.Kind.hangup(outcome: FlowVocabulary.Outcome.failed.rawValue, say: [])
         let context = Context.notWaiting(state.kind.name)
         switch state.kind {
         case .invalid:
@@ -108,12 +108,11 @@ final class Lowering {
         var pattern: Pattern?
         if let source = ask.pattern { pattern = compilePattern(source) }
         let minDigits = ask.minDigits?.value ?? 1
-        let maxDigits = ask.maxDigits?.value ?? 20
+        let maxDigits = ask.maxDigits?.value ?? FlowVocabulary.Defaults.maxDigits
         let finishOn = ask.finishOn.flatMap { DTMFKey(text: $0.value) } ?? .pound
         let options = options(ask.options, unit: unit)
         for option in ask.options where option.key.value.first?.isNumber == true {
-            bag.warning("option '\(option.key.value)' takes the first key of every entry, so no entry can start with \(option.key.value)",
-                        at: option.key.mark)
+            bag.report(.optionTakesFirstKey(option.key.value), at: option.key.mark)
         }
         return .ask(Machine.Ask(prompting: prompting(ask.common, unit: unit),
                                 variable: ask.saveAs?.value ?? "",
@@ -130,12 +129,11 @@ final class Lowering {
         if let table = lookup.table {
             if let tables = compilation.units[unit].tables {
                 if tables.tables[table.value] == nil {
-                    bag.error("unknown table '\(table.value)'\(compilation.hint(for: table.value, cacheKey: "tables \(unit)") { tables.tables.keys.sorted() })",
-                              at: table.mark)
+                    bag.report(.unknownTable(table.value, suggestion: compilation.suggestion(for: table.value, cacheKey: "tables \(unit)") { tables.tables.keys.sorted() }),
+                               at: table.mark)
                 }
             } else if compilation.units[unit].file.data == nil {
-                bag.warning("the flow has no 'data:' file, so 'ivr run' finds no record in '\(table.value)' (a gateway answers lookups itself)",
-                            at: table.mark)
+                bag.report(.noDataFile(table: table.value), at: table.mark)
             }
         }
         return .lookup(Machine.Lookup(table: lookup.table?.value ?? "",
@@ -151,7 +149,7 @@ final class Lowering {
         let info = compilation.units[unit]
         guard let knowledgeIndex = info.knowledge else {
             if info.file.knowledge == nil {
-                bag.error("an answer state needs the flow's knowledge base: add 'knowledge: FILE.kb.yaml' to the flow", at: answer.mark)
+                bag.report(.answerNeedsKnowledge, at: answer.mark)
             }
             return nil
         }
@@ -160,16 +158,16 @@ final class Lowering {
         var playable: [Int]
         if let category = answer.category {
             guard base.categories.contains(category.value) else {
-                bag.error("unknown category '\(category.value)'\(compilation.hint(for: category.value, cacheKey: "categories " + base.path) { base.categories }) in \(compilation.display(base.path))",
-                          at: category.mark)
+                bag.report(.unknownCategory(category.value, suggestion: compilation.suggestion(for: category.value, cacheKey: "categories " + base.path) { base.categories },
+                                            in: compilation.display(base.path)), at: category.mark)
                 return nil
             }
             mode = .category(category.value)
             playable = base.articles(inCategory: category.value)
         } else if let article = answer.article {
             guard let index = base.index(of: article.value) else {
-                bag.error("unknown article '\(article.value)'\(compilation.hint(for: article.value, cacheKey: "articles " + base.path) { base.articles.map(\.id) }) in \(compilation.display(base.path))",
-                          at: article.mark)
+                bag.report(.unknownArticle(article.value, suggestion: compilation.suggestion(for: article.value, cacheKey: "articles " + base.path) { base.articles.map(\.id) },
+                                           in: compilation.display(base.path)), at: article.mark)
                 return nil
             }
             mode = .article(article.value)
@@ -189,8 +187,7 @@ final class Lowering {
             for language in compilation.machineLanguages {
                 let missing = [article.title(language) == nil ? "title" : nil, article.answer(language) == nil ? "answer" : nil].compactMap { $0 }
                 if !missing.isEmpty {
-                    bag.error("article '\(article.id)' has no \(language) \(missing.joined(separator: " or ")), and the flow declares \(language)",
-                              at: article.mark)
+                    bag.report(.articleMissingLanguage(article.id, language: language, missing: missing), at: article.mark)
                 }
             }
         }
@@ -201,7 +198,7 @@ final class Lowering {
         } else {
             var defaults = KeyMap<Machine.Transition>()
             defaults[.k1] = Machine.Transition(says: [], sets: [], target: .repeat, mark: afterMark)
-            defaults[.k2] = Machine.Transition(says: [], sets: [], target: .hangup("resolved"), mark: afterMark)
+            defaults[.k2] = Machine.Transition(says: [], sets: [], target: .hangup(FlowVocabulary.Outcome.resolved.rawValue), mark: afterMark)
             // SPEC 5.7: the flow's global "0" when it has one (an agent key
             // that checks business hours keeps doing so), else the operator.
             if !compilation.units[unit].file.global.contains(where: { $0.key.value == "0" }) {
@@ -214,7 +211,7 @@ final class Lowering {
         guard let itemPrompt = prompt(item, unit: unit), let afterPrompt = prompt(after, unit: unit) else { return nil }
         return .answer(Machine.Answer(prompting: prompting(answer.common, unit: unit), mode: mode, knowledge: knowledgeIndex,
                                       top: answer.top?.value ?? 5, item: itemPrompt,
-                                      maxDigits: answer.maxDigits?.value ?? 20,
+                                      maxDigits: answer.maxDigits?.value ?? FlowVocabulary.Defaults.maxDigits,
                                       finishOn: answer.finishOn.flatMap { DTMFKey(text: $0.value) } ?? .pound,
                                       afterPrompt: afterPrompt, afterOptions: afterOptions))
     }
@@ -226,12 +223,12 @@ final class Lowering {
             prompt: common.prompt.flatMap { prompt($0, unit: unit) },
             noInput: common.noInput.flatMap { prompt($0, unit: unit) },
             noMatch: common.noMatch.flatMap { prompt($0, unit: unit) },
-            retries: common.retries?.value ?? defaults.retries?.value ?? 3,
-            timeoutMs: common.timeout?.value ?? defaults.timeout?.value ?? 5000,
-            interDigitTimeoutMs: common.interDigitTimeout?.value ?? defaults.interDigitTimeout?.value ?? 3000,
-            bargeIn: common.bargeIn?.value ?? defaults.bargeIn?.value ?? true,
+            retries: common.retries?.value ?? defaults.retries?.value ?? FlowVocabulary.Defaults.retries,
+            timeoutMs: common.timeout?.value ?? defaults.timeout?.value ?? FlowVocabulary.Defaults.timeoutMs,
+            interDigitTimeoutMs: common.interDigitTimeout?.value ?? defaults.interDigitTimeout?.value ?? FlowVocabulary.Defaults.interDigitTimeoutMs,
+            bargeIn: common.bargeIn?.value ?? defaults.bargeIn?.value ?? FlowVocabulary.Defaults.bargeIn,
             onFailure: onFailure.map { transition($0, unit: unit, context: .waiting) }
-                ?? Machine.Transition(says: [], sets: [], target: .hangup("failed"), mark: compilation.units[unit].file.fileMark))
+                ?? Machine.Transition(says: [], sets: [], target: .hangup(FlowVocabulary.Defaults.onFailure.rawValue), mark: compilation.units[unit].file.fileMark))
     }
 
     func options(_ list: [OptionDecl], unit: Int) -> KeyMap<Machine.Transition> {
@@ -248,7 +245,7 @@ final class Lowering {
     /// A missing transition (already reported by the parser) ends the call as failed.
     func transition(_ decl: TransitionDecl?, unit: Int, context: Context, owner: StateDecl) -> Machine.Transition {
         guard let decl else {
-            return Machine.Transition(says: [], sets: [], target: .hangup("failed"), mark: owner.mark)
+            return Machine.Transition(says: [], sets: [], target: .hangup(FlowVocabulary.Outcome.failed.rawValue), mark: owner.mark)
         }
         return transition(decl, unit: unit, context: context)
     }
@@ -260,16 +257,15 @@ final class Lowering {
             if let index = compilation.units[unit].stateIndex[name.value] {
                 target = .state(index)
             } else {
-                let hint = compilation.hint(for: name.value, cacheKey: "states \(unit)") {
+                let suggestion = compilation.suggestion(for: name.value, cacheKey: "states \(unit)") {
                     compilation.units[unit].file.states.map(\.name) + FlowParser.builtInTargets
                 }
-                bag.error("unknown state '\(name.value)'\(hint)", at: name.mark)
-                target = .hangup("failed")
+                bag.report(.unknownState(name.value, suggestion: suggestion), at: name.mark)
+                target = .hangup(FlowVocabulary.Outcome.failed.rawValue)
             }
         case .repeat(let mark):
             if case .notWaiting(let kind) = context {
-                bag.error("'repeat' replays the prompt of a state that waits (menu, ask or answer); a \(kind) state does not wait",
-                          at: mark)
+                bag.report(.repeatWithoutWait(kind: kind), at: mark)
             }
             target = .repeat
         case .back:
@@ -290,8 +286,8 @@ final class Lowering {
         return list.map { item in
             let template = Template(item.value.value)
             if item.name.value == "language", template.isPlainText, !declared.contains(item.value.value) {
-                bag.error("language '\(item.value.value)' is not declared by this flow\(Suggestion.hint(for: item.value.value, in: declared)); it declares \(declared.joined(separator: ", "))",
-                          at: item.value.mark)
+                bag.report(.undeclaredLanguage(item.value.value, declared: declared, suggestion: Suggestion.closest(to: item.value.value, in: declared)),
+                           at: item.value.mark)
             }
             return Machine.Assignment(name: item.name.value, value: template, mark: item.name.mark)
         }
@@ -317,8 +313,8 @@ final class Lowering {
             if let index = compilation.scheduleIndex["\(unit)/\(name.value)"] { return .open(index) }
             let file = compilation.units[unit].file
             if !file.hours.contains(where: { $0.name.value == name.value }) {
-                bag.error("unknown schedule '\(name.value)'\(compilation.hint(for: name.value, cacheKey: "schedules \(unit)") { file.hours.map(\.name.value) }): declare it under 'hours:'",
-                          at: name.mark)
+                bag.report(.unknownSchedule(name.value, suggestion: compilation.suggestion(for: name.value, cacheKey: "schedules \(unit)") { file.hours.map(\.name.value) }),
+                           at: name.mark)
             }
             return nil
         case .all(let list):
@@ -336,12 +332,11 @@ final class Lowering {
         switch Pattern.compile(source.value) {
         case .success(let pattern):
             if pattern.mayBacktrackExponentially {
-                bag.warning("regular expression '\(source.value)' repeats a group that itself repeats, which can take exponential time on some entries (matching gives up after a bounded effort and counts as no match); rewrite it without nested repetition",
-                            at: source.mark)
+                bag.report(.backtrackingPattern(source.value), at: source.mark)
             }
             return pattern
         case .failure(let error):
-            bag.error("bad regular expression '\(source.value)': \(error.reason)", at: source.mark)
+            bag.report(.badRegularExpression(source.value, reason: error.reason), at: source.mark)
             return nil
         }
     }
@@ -378,11 +373,11 @@ final class Lowering {
         }
         if !missing.isEmpty {
             let catalog = missing[0]
-            let hint = compilation.hint(for: key.value, cacheKey: "catalog " + catalog.path) { catalog.entries.keys.sorted() }
+            let suggestion = compilation.suggestion(for: key.value, cacheKey: "catalog " + catalog.path) { catalog.entries.keys.sorted() }
             let places = missing.map { "\($0.language) (\(compilation.display($0.path)))" }
             let which = places.count == 1 ? "the \(missing[0].language) catalog (\(compilation.display(missing[0].path)))"
                                           : "the catalogs " + places.joined(separator: ", ")
-            bag.error("prompt '\(key.value)' is missing from \(which)\(hint)", at: key.mark)
+            bag.report(.missingPrompt(key.value, from: which, suggestion: suggestion), at: key.mark)
         }
         let index = compilation.prompts.count
         compilation.prompts.append(Machine.Prompt(key: key.value, texts: texts, audio: audio))

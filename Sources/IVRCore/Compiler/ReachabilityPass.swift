@@ -12,7 +12,7 @@ enum ReachabilityPass {
             }
         }
         return machine.states.indices.filter { !reached[$0] }.map {
-            .warning("state '\(machine.states[$0].name)' is never reached from the start", at: machine.states[$0].mark)
+            Diagnostic(.unreachableState(machine.states[$0].name), at: machine.states[$0].mark)
         }
     }
 }

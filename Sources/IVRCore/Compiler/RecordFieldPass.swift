@@ -35,9 +35,8 @@ struct RecordFieldPass {
         func check(_ variable: String, _ field: String?, at mark: SourceMark) {
             guard let field, !setOtherwise.contains(variable), case .some(.some(let known)) = fields[variable],
                   !known.contains(field), reported.insert("\(mark)\u{0}\(variable).\(field)").inserted else { return }
-            let hint = Suggestion.hint(for: field, in: known)
-            diagnostics.append(.error("record '\(variable)' has no field '\(field)'\(hint): table '\(tableNames[variable] ?? "")' has \(known.joined(separator: ", "))",
-                                      at: mark))
+            diagnostics.append(Diagnostic(.unknownRecordField(variable, field: field, table: tableNames[variable] ?? "", known: known,
+                                                              suggestion: Suggestion.closest(to: field, in: known)), at: mark))
         }
         for (unit, walk) in zip(compilation.units, walks) {
             var conditions = walk.conditions

@@ -24,9 +24,8 @@ struct VariablePass {
                 diagnostics += Self.unknownFormats(template)
             }
             for read in reads where !set.contains(read.name) {
-                let hint = compilation.hint(for: read.name, cacheKey: "variables") { set.sorted() }
-                diagnostics.append(.warning("variable '\(read.name)' is read but never set\(hint)",
-                                            at: read.mark))
+                let suggestion = compilation.suggestion(for: read.name, cacheKey: "variables") { set.sorted() }
+                diagnostics.append(Diagnostic(.variableNeverSet(read.name, suggestion: suggestion), at: read.mark))
             }
             let prompts = walk.prompts.map { ($0, set) } + walk.itemPrompts.map { ($0, set.union(["title", "key"])) }
             for (key, known) in prompts {
@@ -39,8 +38,7 @@ struct VariablePass {
                     for name in variables where !known.contains(name) {
                         let id = "\(unit.promptDirectory)\u{0}\(key.value)\u{0}\(name)"
                         guard reported.insert(id).inserted else { continue }
-                        diagnostics.append(.warning("prompt '\(key.value)' has the placeholder '{\(name)}', but nothing sets '\(name)'",
-                                                    at: key.mark))
+                        diagnostics.append(Diagnostic(.placeholderNeverSet(prompt: key.value, name), at: key.mark))
                     }
                 }
             }
@@ -51,8 +49,7 @@ struct VariablePass {
     /// `{x:money}` is read out literally: an error naming the formats.
     static func unknownFormats(_ text: Located<String>) -> [Diagnostic] {
         Template.unknownFormats(in: text.value).map { item in
-            .error("unknown placeholder format '\(item.format)' in '\(item.placeholder)': the formats are digits (\(item.placeholder.split(separator: ":")[0]):digits}) and amount (\(item.placeholder.split(separator: ":")[0]):amount})",
-                   at: text.mark)
+            Diagnostic(.unknownPlaceholderFormat(item.format, in: item.placeholder, formats: Template.formats), at: text.mark)
         }
     }
 

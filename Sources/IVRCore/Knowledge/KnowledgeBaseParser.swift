@@ -24,12 +24,12 @@ public struct KnowledgeBaseParser {
     public func parse(_ document: YAMLDocument, path: String) -> KnowledgeBase? {
         let name = (path as NSString).lastPathComponent
         guard let root = document.root else {
-            bag.error("the knowledge base is empty: it needs 'articles:'", at: SourceMark(file: document.file, line: 1, column: 1))
+            bag.report(.emptyFile(.knowledgeBase), at: SourceMark(file: document.file, line: 1, column: 1))
             return nil
         }
         guard let top = reader.fields(root, "the knowledge base", allowed: ["articles"]) else { return nil }
         guard let list = top["articles"].flatMap({ reader.sequence($0, "'articles'") }) else {
-            if !top.has("articles") { bag.error("missing 'articles': list the articles of the knowledge base", at: top.mark) }
+            if !top.has("articles") { bag.report(.missingKey("articles", "list the articles of the knowledge base"), at: top.mark) }
             return nil
         }
         var articles: [KnowledgeBase.Article] = []
@@ -38,13 +38,13 @@ public struct KnowledgeBaseParser {
         for node in list {
             guard let article = parseArticle(node) else { continue }
             if let first = ids[article.id] {
-                bag.error("duplicate article id '\(article.id)' (first at line \(first.line))", at: article.mark)
+                bag.report(.duplicateArticle(article.id, firstLine: first.line), at: article.mark)
                 continue
             }
             ids[article.id] = article.mark
             if let code = article.code {
                 if let (other, _) = codes[code] {
-                    bag.error("article '\(article.id)' has the code \(code), which article '\(other)' already has", at: article.mark)
+                    bag.report(.duplicateArticleCode(article.id, code: code, other: other), at: article.mark)
                 } else {
                     codes[code] = (article.id, article.mark)
                 }
@@ -57,13 +57,13 @@ public struct KnowledgeBaseParser {
     func parseArticle(_ node: Node) -> KnowledgeBase.Article? {
         guard let fields = reader.fields(node, "an article", allowed: Self.articleKeys) else { return nil }
         guard let id = fields["id"].flatMap({ reader.string($0, "'id'") }) else {
-            if !fields.has("id") { bag.error("an article needs 'id'", at: fields.mark) }
+            if !fields.has("id") { bag.report(.articleNeedsID, at: fields.mark) }
             return nil
         }
         var article = KnowledgeBase.Article(id: id.value, code: nil, category: nil, titles: [], answers: [], keywords: [], mark: id.mark)
         if let code = fields["code"].flatMap({ reader.string($0, "'code'") }) {
             if code.value.isEmpty || !code.value.allSatisfy({ $0 != "#" && DTMFKey(text: String($0)) != nil }) {
-                bag.error("code '\(code.value)' of article '\(id.value)' is not keypad keys: use 0-9, * and A-D (# finishes the entry)", at: code.mark)
+                bag.report(.badArticleCode(code.value, article: id.value), at: code.mark)
             } else {
                 article.code = code.value
             }
@@ -77,7 +77,7 @@ public struct KnowledgeBaseParser {
 
     func texts(_ fields: NodeReader.Fields, _ key: String, _ id: String) -> [(language: String, text: String)] {
         guard let node = fields[key] else {
-            bag.error("article '\(id)' needs '\(key)', one text per language: { zh-CN: ..., en-US: ... }", at: fields.mark)
+            bag.report(.articleNeedsTexts(id, key: key), at: fields.mark)
             return []
         }
         guard let entries = reader.entries(node, "the \(key) of '\(id)'") else { return [] }

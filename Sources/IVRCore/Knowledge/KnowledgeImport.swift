@@ -13,16 +13,16 @@ public enum KnowledgeImport {
 
     public static func convert(_ text: String, file: String) -> Result {
         var problems: [Diagnostic] = []
-        func problem(_ message: String, _ line: Int) {
-            problems.append(.error(message, at: SourceMark(file: file, line: line, column: 1)))
+        func problem(_ message: DiagnosticMessage, _ line: Int) {
+            problems.append(Diagnostic(message, at: SourceMark(file: file, line: line, column: 1)))
         }
         let rows: [CSVReader.Row]
         do { rows = try CSVReader.rows(text) } catch {
-            problem("cannot read the CSV file: \(error)", error.line)
+            problem(.csvUnreadable("\(error)"), error.line)
             return Result(yaml: nil, problems: problems, articles: 0)
         }
         guard let header = rows.first else {
-            problem("the file is empty: the first row names the columns (id, code, category, keywords, title.zh-CN, answer.zh-CN...)", 1)
+            problem(.emptyFile(.csv), 1)
             return Result(yaml: nil, problems: problems, articles: 0)
         }
         var columns: [String: Int] = [:]
@@ -35,19 +35,19 @@ public enum KnowledgeImport {
                 continue
             }
             guard let (kind, tag) = splitLanguageColumn(name) else {
-                problem("unknown column '\(name)': use id, code, category, keywords, title.TAG or answer.TAG", header.line)
+                problem(.importUnknownColumn(name), header.line)
                 continue
             }
             columns["\(kind).\(tag)"] = index
             if !languages.contains(tag) { languages.append(tag) }
         }
-        if columns["id"] == nil { problem("no 'id' column", header.line) }
+        if columns["id"] == nil { problem(.importNoIDColumn, header.line) }
         for tag in languages {
             for kind in ["title", "answer"] where columns["\(kind).\(tag)"] == nil {
-                problem("there is a column for \(tag) but no '\(kind).\(tag)'", header.line)
+                problem(.importMissingColumn(language: tag, kind: kind), header.line)
             }
         }
-        if languages.isEmpty { problem("no title or answer columns, such as title.zh-CN and answer.zh-CN", header.line) }
+        if languages.isEmpty { problem(.importNoLanguages, header.line) }
         guard problems.isEmpty, let idColumn = columns["id"] else { return Result(yaml: nil, problems: problems, articles: 0) }
 
         var articles: [Node] = []
@@ -59,20 +59,20 @@ public enum KnowledgeImport {
                 return row.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
             }
             if row.fields.count > header.fields.count {
-                problem("this row has \(row.fields.count) fields but the header names \(header.fields.count)", row.line)
+                problem(.csvRowWidth(row.fields.count, header: header.fields.count), row.line)
                 continue
             }
             let id = row.fields.indices.contains(idColumn) ? cell("id") : ""
-            guard !id.isEmpty else { problem("the row has no id", row.line); continue }
-            if let first = ids[id] { problem("duplicate id '\(id)' (first on line \(first))", row.line); continue }
+            guard !id.isEmpty else { problem(.importRowWithoutID, row.line); continue }
+            if let first = ids[id] { problem(.importDuplicateID(id, firstLine: first), row.line); continue }
             ids[id] = row.line
             var pairs: [(Node, Node)] = [(Node("id"), Node(id, .implicit, .plain))]
             let code = cell("code")
             if !code.isEmpty {
                 if !code.allSatisfy({ $0 != "#" && DTMFKey(text: String($0)) != nil }) {
-                    problem("code '\(code)' of '\(id)' is not keypad keys: use 0-9, * and A-D", row.line)
+                    problem(.importBadCode(code, article: id), row.line)
                 } else if let first = codes[code] {
-                    problem("code \(code) of '\(id)' is already used on line \(first)", row.line)
+                    problem(.importDuplicateCode(code, article: id, firstLine: first), row.line)
                 } else {
                     codes[code] = row.line
                 }
@@ -84,7 +84,7 @@ public enum KnowledgeImport {
                 var texts: [(Node, Node)] = []
                 for tag in languages {
                     let value = cell("\(kind).\(tag)")
-                    if value.isEmpty { problem("'\(id)' has no \(kind) in \(tag)", row.line) }
+                    if value.isEmpty { problem(.importMissingText(id, kind: kind, language: tag), row.line) }
                     texts.append((Node(tag), Node(value)))
                 }
                 pairs.append((Node(kind), Node(texts, .implicit, kind == "title" ? .flow : .block)))

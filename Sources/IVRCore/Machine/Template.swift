@@ -2,9 +2,12 @@
 /// `{name.field}`, `{name:digits}`, `{name:amount}`. A brace that does not
 /// open a placeholder of that form is kept as text.
 public struct Template: Sendable, Hashable, Codable {
-    public enum Format: String, Sendable, Hashable, Codable {
+    public enum Format: String, Sendable, Hashable, Codable, CaseIterable {
         case plain, digits, amount
     }
+
+    /// The formats a placeholder can name: `digits`, `amount`.
+    public static let formats = Format.allCases.filter { $0 != .plain }.map(\.rawValue)
 
     public enum Piece: Sendable, Hashable, Codable {
         case text(String)

@@ -47,7 +47,7 @@ public struct DataTables: Sendable {
         guard let root = document.root, let top = reader.fields(root, "the data file", allowed: ["tables"]),
               let tablesNode = top["tables"], let entries = reader.entries(tablesNode, "'tables'") else {
             if document.root == nil {
-                bag.error("the data file is empty: it needs 'tables:'", at: SourceMark(file: document.file, line: 1, column: 1))
+                bag.report(.emptyFile(.dataFile), at: SourceMark(file: document.file, line: 1, column: 1))
             }
             return result
         }
@@ -64,7 +64,7 @@ public struct DataTables: Sendable {
             guard let fields = reader.fields(entry.value, "table '\(name)'", allowed: ["key", "records", "file"]) else { continue }
             if let fileNode = fields["file"], let file = reader.string(fileNode, "'file'") {
                 // { file: points.csv, key: district }: a CSV file keyed by the column named.
-                if fields.has("records") { reader.error("table '\(name)' has both 'file' and 'records': keep one", at: fileNode) }
+                if fields.has("records") { reader.report(.tableWithFileAndRecords(name), at: fileNode) }
                 let column = fields["key"].flatMap { reader.string($0, "'key'") }
                 let csvPath = (directory as NSString).appendingPathComponent(file.value)
                 if let table = loadCSV(path: csvPath, display: display(csvPath), mark: file.mark, files: files, bag: bag,
@@ -74,7 +74,7 @@ public struct DataTables: Sendable {
                 continue
             }
             guard let key = fields["key"].flatMap({ reader.string($0, "'key'") }) else {
-                if !fields.has("key") { bag.error("table '\(name)' needs 'key', the field that lookups match", at: fields.mark) }
+                if !fields.has("key") { bag.report(.tableNeedsKey(name), at: fields.mark) }
                 continue
             }
             var records: [[String: String]] = []
@@ -86,7 +86,7 @@ public struct DataTables: Sendable {
                         if let value = reader.string(pair.value, "field '\(pair.key.value)'") { record[pair.key.value] = value.value }
                     }
                     if record[key.value] == nil {
-                        reader.error("this record of '\(name)' has no '\(key.value)' field, so no lookup can find it", at: item)
+                        reader.report(.recordWithoutKey(table: name, key: key.value), at: item)
                     }
                     records.append(record)
                 }
@@ -101,11 +101,11 @@ public struct DataTables: Sendable {
     static func loadCSV(path: String, display: String, mark: SourceMark, files: FileSource, bag: DiagnosticBag,
                         sources: inout [String], keyColumn: Located<String>? = nil, tableName: String = "") -> Table? {
         guard let data = files.contents(atPath: path) else {
-            bag.error("no such file '\(display)'", at: mark)
+            bag.report(.fileNotFound(display), at: mark)
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            bag.error("'\(display)' is not UTF-8 text", at: mark)
+            bag.report(.csvNotUTF8(display), at: mark)
             return nil
         }
         sources.append(text)
@@ -114,19 +114,19 @@ public struct DataTables: Sendable {
         do {
             rows = try CSVReader.rows(text)
         } catch {
-            bag.error("cannot read the CSV file: \(error)", at: SourceMark(file: display, line: error.line, column: 1))
+            bag.report(.csvUnreadable("\(error)"), at: SourceMark(file: display, line: error.line, column: 1))
             return nil
         }
         guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }),
               let first = header.first, !first.isEmpty else {
-            bag.error("the CSV file has no header row: its first line names the columns, the first of them the key", at: fileMark)
+            bag.report(.csvWithoutHeader, at: fileMark)
             return nil
         }
         var keyField = first
         if let keyColumn {
             guard header.contains(keyColumn.value) else {
-                bag.error("table '\(tableName)' has no column '\(keyColumn.value)'\(Suggestion.hint(for: keyColumn.value, in: header)): \(display) has \(header.joined(separator: ", "))",
-                          at: keyColumn.mark)
+                bag.report(.unknownKeyColumn(table: tableName, column: keyColumn.value, file: display, header: header,
+                                             suggestion: Suggestion.closest(to: keyColumn.value, in: header)), at: keyColumn.mark)
                 return nil
             }
             keyField = keyColumn.value
@@ -134,8 +134,8 @@ public struct DataTables: Sendable {
         var records: [[String: String]] = []
         for row in rows.dropFirst() {
             if row.fields.count != header.count {
-                bag.error("this row has \(row.fields.count) fields but the header names \(header.count)",
-                          at: SourceMark(file: display, line: row.line, column: 1))
+                bag.report(.csvRowWidth(row.fields.count, header: header.count),
+                           at: SourceMark(file: display, line: row.line, column: 1))
                 continue
             }
             var record: [String: String] = [:]

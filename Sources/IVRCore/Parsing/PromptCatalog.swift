@@ -19,7 +19,7 @@ public struct PromptCatalog {
                             sources: inout [String]) -> PromptCatalog? {
         let path = (directory as NSString).appendingPathComponent("\(language).yaml")
         guard files.fileExists(atPath: path) else {
-            bag.error("no prompt catalog for '\(language)': expected \(display(path))", at: mark)
+            bag.report(.noPromptCatalog(language, expected: display(path)), at: mark)
             return nil
         }
         let local = DiagnosticBag()

@@ -18,11 +18,11 @@ struct ScheduleParser {
             zone = TimeZone(identifier: text.value)
             if zone == nil || !text.value.contains("/") && text.value != "UTC" {
                 zone = nil
-                bag.error("unknown time zone '\(text.value)'\(Suggestion.hint(for: text.value, in: TimeZone.knownTimeZoneIdentifiers)): use an IANA name such as Asia/Shanghai",
-                          at: text.mark)
+                bag.report(.unknownTimeZone(text.value, suggestion: Suggestion.closest(to: text.value, in: TimeZone.knownTimeZoneIdentifiers)),
+                           at: text.mark)
             }
         } else if !fields.has("timezone") {
-            bag.error("\(what) needs 'timezone', an IANA name such as Asia/Shanghai", at: fields.mark)
+            bag.report(.scheduleNeedsTimeZone(what), at: fields.mark)
         }
         var weekly = Array(repeating: [Schedule.Interval](), count: 7)
         if let weeklyNode = fields["weekly"], let entries = reader.entries(weeklyNode, "'weekly'") {
@@ -30,7 +30,7 @@ struct ScheduleParser {
             for entry in entries {
                 guard let dayIndexes = parseDays(entry.key) else { valid = false; continue }
                 for day in dayIndexes where !assigned.insert(day).inserted {
-                    bag.error("'\(Self.days[day])' is given hours twice in \(what)", at: entry.key.mark)
+                    bag.report(.dayGivenTwice(Self.days[day], in: what), at: entry.key.mark)
                     valid = false
                 }
                 guard let text = reader.string(entry.value, "the hours of '\(entry.key.value)'"),
@@ -42,7 +42,7 @@ struct ScheduleParser {
         if let closedNode = fields["closed"], let dates = reader.strings(closedNode, "'closed'") {
             for date in dates {
                 if Self.isDate(date.value) { closed.insert(date.value) } else {
-                    bag.error("bad date '\(date.value)' in 'closed': write YYYY-MM-DD, such as 2026-10-01", at: date.mark)
+                    bag.report(.badDate(date.value), at: date.mark)
                     valid = false
                 }
             }
@@ -59,12 +59,12 @@ struct ScheduleParser {
             let indexes = ends.map { Self.days.firstIndex(of: $0.lowercased()) }
             guard (1...2).contains(ends.count), let first = indexes[0], let last = indexes[ends.count - 1] else {
                 let bad = ends.first { Self.days.firstIndex(of: $0.lowercased()) == nil } ?? String(part)
-                bag.error("unknown day '\(bad)'\(Suggestion.hint(for: bad, in: Self.days)): days are mon, tue, wed, thu, fri, sat, sun, ranges such as mon-fri, or lists such as sat,sun",
-                          at: key.mark)
+                bag.report(.unknownDay(bad, suggestion: Suggestion.closest(to: bad, in: Self.days)),
+                           at: key.mark)
                 return nil
             }
             guard first <= last else {
-                bag.error("the day range '\(part)' wraps past sunday: write it as two ranges, such as 'fri-sun,mon'", at: key.mark)
+                bag.report(.dayRangeWraps(String(part)), at: key.mark)
                 return nil
             }
             result.append(contentsOf: first...last)
@@ -79,12 +79,12 @@ struct ScheduleParser {
             let ends = part.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
             guard ends.count == 2, let start = Self.minutes(ends[0]), let end = Self.minutes(ends[1]),
                   start < 24 * 60 else {
-                bag.error("bad hours '\(part)': write HH:MM-HH:MM, such as 09:00-18:00", at: text.mark)
+                bag.report(.badHours(String(part)), at: text.mark)
                 return nil
             }
             guard start < end else {
-                bag.error("the interval '\(part)' ends before it starts: an interval cannot cross midnight, write two (such as 22:00-24:00 and 00:00-02:00)",
-                          at: text.mark)
+                bag.report(.intervalBackwards(String(part)),
+                           at: text.mark)
                 return nil
             }
             result.append(Schedule.Interval(start: start, end: end))

@@ -86,7 +86,7 @@ public struct Call: Sendable, Hashable {
     public var outcome: String? {
         switch phase {
         case .ended(let outcome): return outcome
-        case .transferring: return "transferred"
+        case .transferring: return FlowVocabulary.Outcome.transferred.rawValue
         default: return nil
         }
     }

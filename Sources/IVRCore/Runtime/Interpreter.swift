@@ -179,7 +179,7 @@ public struct Interpreter: Sendable {
         case .ended: return ignored(.ended)
         default:
             begin()
-            end("abandoned")
+            end(FlowVocabulary.Outcome.abandoned.rawValue)
             return finishOutput()
         }
     }
@@ -218,7 +218,7 @@ public struct Interpreter: Sendable {
             call.state = onFail
             run(transition)
         } else {
-            end("failed")
+            end(FlowVocabulary.Outcome.failed.rawValue)
         }
         return finishOutput()
     }
@@ -322,7 +322,7 @@ public struct Interpreter: Sendable {
         emit(.enter)
         cover(.state(index))
         if call.steps >= storage.machine.maxSteps {
-            end("failed")
+            end(FlowVocabulary.Outcome.failed.rawValue)
             return nil
         }
         switch current.kind {
@@ -357,7 +357,7 @@ public struct Interpreter: Sendable {
             return jump(to: start)
         case .return:
             guard let site = call.returns.popLast(), case .call(_, let next) = storage.machine.states[site].kind else {
-                end("failed")
+                end(FlowVocabulary.Outcome.failed.rawValue)
                 return nil
             }
             call.state = site
@@ -393,12 +393,12 @@ public struct Interpreter: Sendable {
             call.phase = .entry("")
             promptAndWait(ask.prompting, maxKeys: ask.maxDigits, finishOn: ask.finishOn)
         case .answer(let answer):
-            guard case .answer(var answerMachine) = call.phase else { return end("failed") }
+            guard case .answer(var answerMachine) = call.phase else { return end(FlowVocabulary.Outcome.failed.rawValue) }
             let step = answerMachine.replay()
             call.phase = .answer(answerMachine)
             carry(step, answer)
         default:
-            end("failed")
+            end(FlowVocabulary.Outcome.failed.rawValue)
         }
     }
 
@@ -447,7 +447,7 @@ public struct Interpreter: Sendable {
         let kind = current.kind
         switch call.phase {
         case .menu:
-            guard case .menu(let menu) = kind else { return end("failed") }
+            guard case .menu(let menu) = kind else { return end(FlowVocabulary.Outcome.failed.rawValue) }
             if tracing { emit(.key(key.description)) }
             if let transition = menu.options[key] {
                 cover(.option(call.state, key))
@@ -456,7 +456,7 @@ public struct Interpreter: Sendable {
                 globalOrNoMatch(key)
             }
         case .entry(let typed):
-            guard case .ask(let ask) = kind else { return end("failed") }
+            guard case .ask(let ask) = kind else { return end(FlowVocabulary.Outcome.failed.rawValue) }
             if tracing { emit(.key(ask.sensitive ? "***" : key.description)) }
             if typed.isEmpty, let option = ask.options[key] {
                 cover(.option(call.state, key))
@@ -472,7 +472,7 @@ public struct Interpreter: Sendable {
                 }
             }
         case .confirm:
-            guard case .ask(let ask) = kind else { return end("failed") }
+            guard case .ask(let ask) = kind else { return end(FlowVocabulary.Outcome.failed.rawValue) }
             if tracing { emit(.key(ask.sensitive ? "***" : key.description)) }
             switch key {
             case .k1:
@@ -485,7 +485,7 @@ public struct Interpreter: Sendable {
                 fail(input: key.description)
             }
         case .answer(var answerMachine):
-            guard case .answer(let answer) = kind else { return end("failed") }
+            guard case .answer(let answer) = kind else { return end(FlowVocabulary.Outcome.failed.rawValue) }
             if tracing { emit(.key(key.description)) }
             if case .typing(let typed) = answerMachine, key != answer.finishOn, typed.count + 1 >= answer.maxDigits,
                let finish = answer.finishOn {
@@ -497,7 +497,7 @@ public struct Interpreter: Sendable {
         default:
             // Not a waiting phase (resuming refuses a phase that does not
             // fit its state): end the call rather than drop keys for ever.
-            end("failed")
+            end(FlowVocabulary.Outcome.failed.rawValue)
         }
     }
 
@@ -537,7 +537,7 @@ public struct Interpreter: Sendable {
     /// then `on_failure` once the failures reach `retries`, else prompt again.
     private mutating func fail(input: String?) {
         guard let prompting = prompting(of: current) else {
-            end("failed")
+            end(FlowVocabulary.Outcome.failed.rawValue)
             return
         }
         call.failures += 1
@@ -590,7 +590,7 @@ public struct Interpreter: Sendable {
     private mutating func transfer(to target: String, onFail: Int?) {
         emit(.transfer(target: target))
         call.phase = .transferring(target: target, onFail: onFail)
-        emit(.end(outcome: "transferred", steps: call.steps))
+        emit(.end(outcome: FlowVocabulary.Outcome.transferred.rawValue, steps: call.steps))
     }
 
     private mutating func end(_ outcome: String) {

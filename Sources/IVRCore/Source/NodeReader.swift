@@ -24,7 +24,7 @@ public struct NodeReader {
         return SourceMark(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    public func error(_ message: String, at node: Node) { bag.error(message, at: mark(node)) }
+    public func report(_ message: DiagnosticMessage, at node: Node) { bag.report(message, at: mark(node)) }
 
     static func kindName(_ node: Node) -> String {
         switch node {
@@ -38,7 +38,7 @@ public struct NodeReader {
     /// A scalar's text; `what` names the value in the error ("'prompt'").
     public func string(_ node: Node, _ what: String) -> Located<String>? {
         guard case .scalar(let scalar) = node else {
-            error("\(what) must be a text value, not \(Self.kindName(node))", at: node)
+            report(.wrongType(what, expected: "a text value", actual: Self.kindName(node)), at: node)
             return nil
         }
         return Located(scalar.string, at: mark(node))
@@ -57,14 +57,14 @@ public struct NodeReader {
             }
             return result
         default:
-            error("\(what) must be a text value or a list, not \(Self.kindName(node))", at: node)
+            report(.wrongType(what, expected: "a text value or a list", actual: Self.kindName(node)), at: node)
             return nil
         }
     }
 
     public func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
-            error("\(what) must be a list, not \(Self.kindName(node))", at: node)
+            report(.wrongType(what, expected: "a list", actual: Self.kindName(node)), at: node)
             return nil
         }
         return Array(sequence)
@@ -74,7 +74,7 @@ public struct NodeReader {
     /// (`"1"` and `1` are the same key here) is an error at its second place.
     public func entries(_ node: Node, _ what: String) -> [YAMLEntry]? {
         guard case .mapping(let mapping) = node else {
-            error("\(what) must be a mapping, not \(Self.kindName(node))", at: node)
+            report(.wrongType(what, expected: "a mapping", actual: Self.kindName(node)), at: node)
             return nil
         }
         var result: [YAMLEntry] = []
@@ -82,7 +82,7 @@ public struct NodeReader {
         for (key, value) in mapping {
             guard let name = string(key, "a key in \(what)") else { continue }
             if let first = seen[name.value] {
-                bag.error("duplicate key '\(name.value)' (first written at line \(first.line))", at: name.mark)
+                bag.report(.duplicateKey(name.value, firstLine: first.line), at: name.mark)
                 continue
             }
             seen[name.value] = name.mark
@@ -100,8 +100,8 @@ public struct NodeReader {
             if allowed.contains(entry.key.value) {
                 fields.entries[entry.key.value] = entry
             } else {
-                bag.error("unknown key '\(entry.key.value)' in \(what)\(Suggestion.hint(for: entry.key.value, in: allowed))",
-                          at: entry.key.mark)
+                bag.report(.unknownKey(entry.key.value, in: what, suggestion: Suggestion.closest(to: entry.key.value, in: allowed)),
+                           at: entry.key.mark)
             }
         }
         return fields
@@ -124,7 +124,7 @@ public struct NodeReader {
         case "true": return Located(true, at: text.mark)
         case "false": return Located(false, at: text.mark)
         default:
-            bag.error("\(what) must be true or false, not '\(text.value)'", at: text.mark)
+            bag.report(.notBoolean(what, text.value), at: text.mark)
             return nil
         }
     }
@@ -133,12 +133,11 @@ public struct NodeReader {
     public func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Located<Int>? {
         guard let text = string(node, what) else { return nil }
         guard let value = Int(text.value), text.value.allSatisfy(\.isASCII) else {
-            bag.error("\(what) must be a whole number, not '\(text.value)'", at: text.mark)
+            bag.report(.notWholeNumber(what, text.value), at: text.mark)
             return nil
         }
         guard range.contains(value) else {
-            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            bag.error("\(what) must be \(bound), not \(value)", at: text.mark)
+            bag.report(.numberOutOfRange(what, range, value), at: text.mark)
             return nil
         }
         return Located(value, at: text.mark)
@@ -148,11 +147,11 @@ public struct NodeReader {
     public func duration(_ node: Node, _ what: String) -> Located<Int>? {
         guard let text = string(node, what) else { return nil }
         guard let milliseconds = Duration.milliseconds(text.value) else {
-            bag.error("bad duration '\(text.value)' for \(what): write a number with ms, s or m, such as 500ms, 5s or 2m", at: text.mark)
+            bag.report(.badDuration(what, text.value), at: text.mark)
             return nil
         }
         guard milliseconds > 0 else {
-            bag.error("\(what) must be longer than 0", at: text.mark)
+            bag.report(.durationNotPositive(what), at: text.mark)
             return nil
         }
         return Located(milliseconds, at: text.mark)

@@ -18,8 +18,7 @@ public struct YAMLDocument {
                             into bag: DiagnosticBag) -> YAMLDocument? {
         let name = displayName ?? path
         guard let data = files.contents(atPath: path) else {
-            let what = files.fileExists(atPath: path) ? "cannot read" : "no such file"
-            bag.error("\(what) '\(name)'", at: SourceMark(file: name, line: 1, column: 1))
+            bag.report(files.fileExists(atPath: path) ? .fileUnreadable(name) : .fileNotFound(name), at: SourceMark(file: name, line: 1, column: 1))
             return nil
         }
         return parse(data: data, file: name, into: bag)
@@ -27,12 +26,12 @@ public struct YAMLDocument {
 
     public static func parse(data: Data, file: String, into bag: DiagnosticBag) -> YAMLDocument? {
         guard data.count <= maxBytes else {
-            bag.error("file is too large (\(data.count) bytes; the limit is \(maxBytes))", at: SourceMark(file: file, line: 1, column: 1))
+            bag.report(.fileTooLarge(bytes: data.count, limit: maxBytes), at: SourceMark(file: file, line: 1, column: 1))
             return nil
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             let offset = firstInvalidUTF8Offset(data)
-            bag.error("file is not UTF-8 text (invalid byte at offset \(offset))", at: markOf(byteOffset: offset, in: data, file: file))
+            bag.report(.notUTF8(offset: offset), at: markOf(byteOffset: offset, in: data, file: file))
             return nil
         }
         return parse(text: text, file: file, into: bag)
@@ -45,7 +44,7 @@ public struct YAMLDocument {
             do {
                 try YAMLShape.check(text, maxNodes: maxNodes)
             } catch {
-                bag.error(error.message, at: SourceMark(file: file, line: error.line, column: error.column))
+                bag.report(error.message, at: SourceMark(file: file, line: error.line, column: error.column))
                 return nil
             }
         }
@@ -56,7 +55,7 @@ public struct YAMLDocument {
             bag.add(diagnostic(for: error, text: text, file: file))
             return nil
         } catch {
-            bag.error("cannot parse YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
+            bag.report(.yamlSyntax("\(error)"), at: SourceMark(file: file, line: 1, column: 1))
             return nil
         }
         return YAMLDocument(file: file, root: root, text: text)
@@ -72,24 +71,24 @@ public struct YAMLDocument {
              let .composer(context, problem, mark, _):
             if let context, context.text.contains("alias"), let key = unquotedKey("*", line: context.mark.line, in: text) {
                 // `*: back` in options: YAML reads `*` as the start of an alias.
-                return .error("an unquoted '*' starts a YAML alias: quote the key, as in \"*\": \(key)",
-                              at: SourceMark(file: file, line: context.mark.line, column: max(1, context.mark.column)))
+                return Diagnostic(.unquotedStarKey(key),
+                                  at: SourceMark(file: file, line: context.mark.line, column: max(1, context.mark.column)))
             }
-            var message = "invalid YAML: \(problem)"
-            if let context, !context.text.isEmpty { message += " (\(context.text) at line \(context.mark.line))" }
-            return .error(message, at: at(mark))
+            var problem = problem
+            if let context, !context.text.isEmpty { problem += " (\(context.text) at line \(context.mark.line))" }
+            return Diagnostic(.yamlSyntax(problem), at: at(mark))
         case let .reader(problem, offset, _, _):
             let data = Data(text.utf8)
-            return .error("invalid YAML: \(problem)", at: markOf(byteOffset: offset ?? 0, in: data, file: file))
+            return Diagnostic(.yamlSyntax(problem), at: markOf(byteOffset: offset ?? 0, in: data, file: file))
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? ""
             if let second = secondOccurrence(of: key, after: context.mark, in: text) {
-                return .error("duplicate key '\(key)' (first written at line \(context.mark.line))",
-                              at: SourceMark(file: file, line: second.line, column: second.column))
+                return Diagnostic(.duplicateKey(key, firstLine: context.mark.line),
+                                  at: SourceMark(file: file, line: second.line, column: second.column))
             }
-            return .error("duplicate key '\(key)'", at: at(context.mark))
+            return Diagnostic(.duplicateKey(key, firstLine: nil), at: at(context.mark))
         default:
-            return .error("invalid YAML: \(error)", at: SourceMark(file: file, line: 1, column: 1))
+            return Diagnostic(.yamlSyntax("\(error)"), at: SourceMark(file: file, line: 1, column: 1))
         }
     }
 

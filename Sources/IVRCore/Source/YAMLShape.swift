@@ -9,7 +9,7 @@ import CYaml
 /// bomb) and before anything walks or frees a deep tree.
 enum YAMLShape {
     struct Refusal: Error {
-        var message: String
+        var message: DiagnosticMessage
         var line: Int
         var column: Int
     }
@@ -66,7 +66,7 @@ enum YAMLShape {
             /// A finished node (depth in levels of collections, nodes expanded).
             func finished(depth: Int, nodes: Int, anchor: String?, line: Int, column: Int) throws(Refusal) {
                 if depth > maxDepth {
-                    throw Refusal(message: "document nests deeper than \(maxDepth) levels (aliases included)", line: line, column: column)
+                    throw Refusal(message: .yamlTooDeep(maxDepth), line: line, column: column)
                 }
                 if let anchor { anchors[anchor] = (depth, nodes) }
                 if stack.isEmpty {
@@ -77,11 +77,11 @@ enum YAMLShape {
                     let sum = stack[last].nodes.addingReportingOverflow(nodes)
                     stack[last].nodes = sum.overflow ? Int.max : sum.partialValue
                     if stack[last].nodes > maxNodes {
-                        throw Refusal(message: "document expands to more than \(maxNodes) nodes (aliases nested too deeply?)", line: line, column: column)
+                        throw Refusal(message: .yamlTooLarge(maxNodes), line: line, column: column)
                     }
                 }
                 if total > maxNodes {
-                    throw Refusal(message: "document expands to more than \(maxNodes) nodes (aliases nested too deeply?)", line: line, column: column)
+                    throw Refusal(message: .yamlTooLarge(maxNodes), line: line, column: column)
                 }
             }
             while true {
@@ -94,12 +94,12 @@ enum YAMLShape {
                 case YAML_SEQUENCE_START_EVENT:
                     stack.append(Frame(anchor: name(event.data.sequence_start.anchor)))
                     if stack.count > maxDepth {
-                        throw Refusal(message: "document nests deeper than \(maxDepth) levels (aliases included)", line: line, column: column)
+                        throw Refusal(message: .yamlTooDeep(maxDepth), line: line, column: column)
                     }
                 case YAML_MAPPING_START_EVENT:
                     stack.append(Frame(anchor: name(event.data.mapping_start.anchor)))
                     if stack.count > maxDepth {
-                        throw Refusal(message: "document nests deeper than \(maxDepth) levels (aliases included)", line: line, column: column)
+                        throw Refusal(message: .yamlTooDeep(maxDepth), line: line, column: column)
                     }
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { return }
@@ -111,7 +111,7 @@ enum YAMLShape {
                     // The alias stands for the whole anchored node; the
                     // stack of open collections adds to its depth.
                     if stack.count + shape.depth > maxDepth {
-                        throw Refusal(message: "document nests deeper than \(maxDepth) levels (aliases included)", line: line, column: column)
+                        throw Refusal(message: .yamlTooDeep(maxDepth), line: line, column: column)
                     }
                     try finished(depth: shape.depth, nodes: shape.nodes, anchor: nil, line: line, column: column)
                 default:

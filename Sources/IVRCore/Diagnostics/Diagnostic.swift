@@ -1,27 +1,28 @@
 /// One error or warning, compiler style: `file:line:column: error: message`.
+/// What it says comes from the catalogue (`DiagnosticMessage`); the
+/// diagnostic places it.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Sendable, Codable {
         case error
         case warning
     }
 
+    public var id: DiagnosticID
     public var severity: Severity
     public var mark: SourceMark
     public var message: String
+    public var fixIt: FixIt?
 
-    public init(_ severity: Severity, _ message: String, at mark: SourceMark) {
-        self.severity = severity
-        self.message = message
+    public init(_ message: DiagnosticMessage, at mark: SourceMark) {
+        id = message.id
+        severity = message.severity
+        self.message = message.text
+        fixIt = message.fixIt
         self.mark = mark
     }
 
-    public static func error(_ message: String, at mark: SourceMark) -> Diagnostic {
-        Diagnostic(.error, message, at: mark)
-    }
-
-    public static func warning(_ message: String, at mark: SourceMark) -> Diagnostic {
-        Diagnostic(.warning, message, at: mark)
-    }
+    /// `IVR0101`.
+    public var code: String { id.code }
 
     public var description: String { "\(mark): \(severity.rawValue): \(message)" }
 }

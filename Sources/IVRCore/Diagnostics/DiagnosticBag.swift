@@ -1,4 +1,4 @@
-/// Collects diagnostics as passes produce them.
+/// Collects diagnostics as parsers and passes produce them.
 public final class DiagnosticBag {
     public private(set) var diagnostics: [Diagnostic] = []
 
@@ -6,7 +6,7 @@ public final class DiagnosticBag {
 
     public func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
     public func add(contentsOf list: [Diagnostic]) { diagnostics.append(contentsOf: list) }
-    public func error(_ message: String, at mark: SourceMark) { add(.error(message, at: mark)) }
-    public func warning(_ message: String, at mark: SourceMark) { add(.warning(message, at: mark)) }
+    /// Reports a message of the catalogue at a place.
+    public func report(_ message: DiagnosticMessage, at mark: SourceMark) { add(Diagnostic(message, at: mark)) }
     public var hasErrors: Bool { diagnostics.hasErrors }
 }
