@@ -46,14 +46,23 @@ struct CheckCommand: ParsableCommand {
         let warnings = diagnostics.count - errors
         switch format {
         case .text:
-            for diagnostic in diagnostics { Swift.print(diagnostic) }
+            var sources: [String: String?] = [:]
+            for diagnostic in diagnostics {
+                let file = diagnostic.mark.file
+                if sources[file] == nil { sources[file] = .some(try? String(contentsOfFile: file, encoding: .utf8)) }
+                Swift.print(DiagnosticExcerpt.render(diagnostic, source: sources[file] ?? nil))
+            }
             var what = "\(checked) \(checked == 1 ? "flow" : "flows")"
             if knowledgeBases > 0 { what += ", \(knowledgeBases) \(knowledgeBases == 1 ? "knowledge base" : "knowledge bases")" }
             Swift.print("checked \(what): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
         case .json:
             let items = diagnostics.map { item -> JSONValue in
                 .object([("file", .string(item.mark.file)), ("line", .int(item.mark.line)), ("column", .int(item.mark.column)),
-                         ("severity", .string(item.severity.rawValue)), ("message", .string(item.message))])
+                         ("severity", .string(item.severity.rawValue)), ("code", .string(item.code)), ("name", .string(item.id.name)),
+                         ("message", .string(item.message))]
+                        + (item.fixIt.map { fix in
+                            [("fix_it", .object([("message", .string(fix.message))] + (fix.replacement.map { [("replacement", .string($0))] } ?? [])))]
+                        } ?? []))
             }
             Swift.print(JSONValue.object([("flows", .int(checked)), ("knowledge_bases", .int(knowledgeBases)), ("errors", .int(errors)), ("warnings", .int(warnings)),
                                           ("diagnostics", .array(items))]).text)

@@ -50,7 +50,9 @@ enum Console {
             throw fail("'\(flow)' is a directory: name one flow file (ivr check takes directories)", code: ExitStatus.usage)
         }
         let compiled = FlowCompiler.compile(path: flow, options: CompileOptions(promptsDirectory: prompts))
-        for diagnostic in compiled.errors { error(diagnostic.description) }
+        for diagnostic in compiled.errors {
+            error(DiagnosticExcerpt.render(diagnostic, source: try? String(contentsOfFile: diagnostic.mark.file, encoding: .utf8)))
+        }
         guard let machine = compiled.machine else {
             let count = compiled.errors.count
             throw fail("'\(flow)' does not compile (\(count) \(count == 1 ? "error" : "errors"))", code: ExitStatus.failure)

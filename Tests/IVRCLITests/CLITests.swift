@@ -122,8 +122,13 @@ enum IVRBinary {
         ])
         let text = try IVRBinary.run(["check", "Flows"], in: directory)
         #expect(text.status == 1)
+        // The swiftc/rustc form: the place, the source line, a caret under
+        // the text with the diagnostic's id, and the fix-it.
         #expect(text.stdout == """
         Flows/a.yaml:6:41: error: unknown state 'mian' (did you mean 'main'?)
+            6 |     menu: { prompt: hi, options: { "1": mian } }
+              |                                         ^~~~ IVR0101 unknown-state
+              = fix-it: replace with 'main'
         checked 1 flow: 1 error, 0 warnings
 
         """)
@@ -133,6 +138,9 @@ enum IVRBinary {
         #expect(object["errors"] as? Int == 1)
         let first = try #require((object["diagnostics"] as? [[String: Any]])?.first)
         #expect(first["line"] as? Int == 6 && first["column"] as? Int == 41 && first["severity"] as? String == "error")
+        #expect(first["code"] as? String == "IVR0101" && first["name"] as? String == "unknown-state")
+        let fixIt = try #require(first["fix_it"] as? [String: Any])
+        #expect(fixIt["message"] as? String == "replace with 'main'" && fixIt["replacement"] as? String == "main")
     }
 
     @Test func exampleScenariosPass() throws {

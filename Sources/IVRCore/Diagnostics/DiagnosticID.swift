@@ -3,7 +3,7 @@
 /// derived from the case (`unknown-state`). The message and fix-it of each
 /// are defined once, in `DiagnosticMessage`'s catalogue, under the same
 /// name. Numbers are grouped by area; a retired number is never reused.
-public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
+public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable {
     // 00xx: files and YAML
     case fileNotFound = 1
     case fileUnreadable = 2
@@ -110,7 +110,6 @@ public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable, Custom
     case badArticleCode = 612
     case articleNeedsTexts = 613
     case importUnknownColumn = 620
-    case importEmpty = 621
     case importNoIDColumn = 622
     case importMissingColumn = 623
     case importNoLanguages = 624
@@ -164,5 +163,7 @@ public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable, Custom
         return result.lowercased()
     }
 
-    public var description: String { "\(code) \(name)" }
+    /// `IVR0101 unknown-state`. (Not `description`: the name is read from
+    /// the case's own default description.)
+    public var label: String { "\(code) \(name)" }
 }
