@@ -95,6 +95,15 @@ import IVRTools
         """)
     }
 
+    @Test func aCommentedOutOptionIsUnderlinedAsWritten() {
+        #expect(DiagnosticExcerpt.render(diagnostic(.unquotedPoundKey("main"), line: 1, column: 9), source: "        #: main") == """
+        Flows/a.yaml:1:9: error: '#:' starts a YAML comment, so this option is ignored: quote the key, as in "#": main
+            1 |         #: main
+              |         ^~ IVR0009 unquoted-pound-key
+              = fix-it: quote the key
+        """)
+    }
+
     @Test func withoutTheSourceOnlyTheIDFollows() {
         #expect(DiagnosticExcerpt.render(diagnostic(.noStates, line: 12, column: 1), source: nil) == """
         Flows/a.yaml:12:1: error: 'states' is empty: a flow needs at least one state

@@ -128,7 +128,7 @@ final class Lowering {
         let context = Context.notWaiting("lookup")
         if let table = lookup.table {
             if let tables = compilation.units[unit].tables {
-                if tables.tables[table.value] == nil {
+                if tables.tables[table.value] == nil, !tables.declared.contains(table.value) {
                     bag.report(.unknownTable(table.value, suggestion: compilation.suggestion(for: table.value, cacheKey: "tables \(unit)") { tables.tables.keys.sorted() }),
                                at: table.mark)
                 }

@@ -30,6 +30,9 @@ public struct DataTables: Sendable {
     }
 
     public var tables: [String: Table] = [:]
+    /// Every table the data file names, also those its errors left out: a
+    /// lookup of one of them is not an unknown table as well.
+    public var declared: Set<String> = []
 
     public init(tables: [String: Table] = [:]) { self.tables = tables }
 
@@ -54,6 +57,7 @@ public struct DataTables: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         for entry in entries {
             let name = entry.key.value
+            result.declared.insert(name)
             if case .scalar = entry.value, let file = reader.string(entry.value, "table '\(name)'") {
                 let csvPath = (directory as NSString).appendingPathComponent(file.value)
                 if let table = loadCSV(path: csvPath, display: display(csvPath), mark: file.mark, files: files, bag: bag, sources: &sources) {
