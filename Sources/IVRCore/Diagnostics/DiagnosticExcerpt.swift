@@ -57,7 +57,7 @@ public enum DiagnosticExcerpt {
             return min(index, characters.count - 1) - start + 1
         }
         if first == "{" || first == "[" { return 1 }
-        if first == "#" { return start + 1 < characters.count && characters[start + 1] == ":" ? 2 : 1 }
+        if first == "#" || first == "*" { return start + 1 < characters.count && characters[start + 1] == ":" ? 2 : 1 }
         var end = start
         while end < characters.count {
             let character = characters[end]
