@@ -69,6 +69,37 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 table.column("last_served", .double).notNull()
             }
         }
+        migrator.registerMigration("v4: call steps for reports") { db in
+            // Reports aggregate in SQL: the path's steps and the articles
+            // each call played get rows of their own (the record keeps its
+            // JSON path too, for reading a call back whole).
+            try db.alter(table: "call_records") { table in
+                table.add(column: "time_zone", .text).notNull().defaults(to: "UTC")
+            }
+            try db.create(table: "call_steps", options: .withoutRowID) { table in
+                table.column("call_id", .text).notNull()
+                table.column("seq", .integer).notNull()
+                table.column("state", .text).notNull()
+                table.column("entered", .double).notNull()
+                table.column("keys", .integer).notNull()
+                table.column("no_inputs", .integer).notNull()
+                table.column("no_matches", .integer).notNull()
+                table.column("failures", .integer).notNull()
+                table.column("exit", .text)
+                table.column("last", .boolean).notNull()
+                table.primaryKey(["call_id", "seq"])
+            }
+            try db.create(index: "call_steps_by_state", on: "call_steps", columns: ["state"])
+            try db.create(table: "call_articles", options: .withoutRowID) { table in
+                table.column("call_id", .text).notNull()
+                table.column("article", .text).notNull()
+                table.column("hits", .integer).notNull()
+                table.column("resolutions", .integer).notNull()
+                table.primaryKey(["call_id", "article"])
+            }
+            try db.create(index: "call_records_by_caller", on: "call_records", columns: ["flow", "caller", "started"])
+            try db.create(index: "call_records_by_start", on: "call_records", columns: ["started"])
+        }
         return migrator
     }
 
@@ -183,20 +214,49 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
     // MARK: - Call records
 
     public func save(_ record: CallRecord) async throws(StoreError) {
-        let path: String
-        do {
-            path = String(decoding: try JSONEncoder().encode(record.path), as: UTF8.self)
-        } catch {
-            throw .other("the record of call \(record.id) cannot be written: \(error)")
+        try await save([record])
+    }
+
+    /// Saves records in one transaction: all of them, or none.
+    public func save(_ records: [CallRecord]) async throws(StoreError) {
+        var paths: [String] = []
+        for record in records {
+            do {
+                paths.append(String(decoding: try JSONEncoder().encode(record.path), as: UTF8.self))
+            } catch {
+                throw .other("the record of call \(record.id) cannot be written: \(error)")
+            }
         }
+        let rows = Array(zip(records, paths))
         try await write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO call_records
-                  (id, flow, machine_version, direction, caller, called, started, ended, language, outcome, transfer_target, steps, path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [record.id, record.flow, record.machineVersion, record.direction.rawValue, record.caller, record.called,
-                                 record.started.timeIntervalSince1970, record.ended?.timeIntervalSince1970, record.language,
-                                 record.outcome, record.transferTarget, record.steps, path])
+            for (record, path) in rows { try Self.insert(record, path: path, db) }
+        }
+    }
+
+    static func insert(_ record: CallRecord, path: String, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO call_records
+              (id, flow, machine_version, direction, caller, called, started, ended, language, outcome, transfer_target, steps, path, time_zone)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [record.id, record.flow, record.machineVersion, record.direction.rawValue, record.caller, record.called,
+                             record.started.timeIntervalSince1970, record.ended?.timeIntervalSince1970, record.language,
+                             record.outcome, record.transferTarget, record.steps, path, record.timeZone])
+        try db.execute(sql: "DELETE FROM call_steps WHERE call_id = ?", arguments: [record.id])
+        try db.execute(sql: "DELETE FROM call_articles WHERE call_id = ?", arguments: [record.id])
+        let step = try db.cachedStatement(sql: """
+            INSERT INTO call_steps (call_id, seq, state, entered, keys, no_inputs, no_matches, failures, exit, last)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var articles: [String: (hits: Int, resolutions: Int)] = [:]
+        for (seq, item) in record.path.enumerated() {
+            try step.execute(arguments: [record.id, seq, item.state, item.entered.timeIntervalSince1970, item.keys, item.noInputs,
+                                         item.noMatches, item.failures, item.exit, seq == record.path.count - 1])
+            for article in item.answers { articles[article, default: (0, 0)].hits += 1 }
+            for article in item.resolutions { articles[article, default: (0, 0)].resolutions += 1 }
+        }
+        let article = try db.cachedStatement(sql: "INSERT INTO call_articles (call_id, article, hits, resolutions) VALUES (?, ?, ?, ?)")
+        for (name, counts) in articles.sorted(by: { $0.key < $1.key }) {
+            try article.execute(arguments: [record.id, name, counts.hits, counts.resolutions])
         }
     }
 
@@ -230,6 +290,7 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         record.outcome = try optionalText(row, "outcome", place)
         record.transferTarget = try optionalText(row, "transfer_target", place)
         record.steps = try count(row, "steps", place)
+        record.timeZone = try text(row, "time_zone", place)
         do {
             record.path = try JSONDecoder().decode([CallRecord.Step].self, from: Data(try text(row, "path", place).utf8))
         } catch let error as StoreError {

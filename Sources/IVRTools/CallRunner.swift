@@ -26,6 +26,14 @@ public struct CallRunner {
     /// Coverage points in every observed output even without `covered`
     /// (the transcript names the branch case taken from them).
     public var coverage = false
+    /// Receives the call's record (SPEC 10) at its first wait, every wait
+    /// after and its end; records are kept only when this is set. Times
+    /// come from a `VirtualClock` started at `time`.
+    public var saveRecord: ((CallRecord) -> Void)?
+    /// The record's id.
+    public var callID = UUID().uuidString
+    /// Seconds of a recording, for the virtual clock (nil: read the text).
+    public var audioSeconds: @Sendable (MediaReference) -> Double? = { _ in nil }
 
     public init(machine: Machine, tables: DataTables) {
         self.machine = machine
@@ -40,8 +48,15 @@ public struct CallRunner {
     public func run(next: (Action.Wait) -> InputToken?, observe: (Output) -> Void) -> Interpreter {
         var interpreter = Interpreter(machine: machine)
         interpreter.popularity = popularity
-        interpreter.coverage = coverage || covered != nil
-        var output = interpreter.start(caller: caller, called: called, language: language, time: time)
+        interpreter.coverage = coverage || covered != nil || saveRecord != nil
+        var clock = VirtualClock(start: time)
+        clock.audioSeconds = audioSeconds
+        var recorder = saveRecord.map { _ in
+            CallRecorder(id: callID, flow: machine.flows.first?.name ?? "", machine: machine, caller: caller, called: called,
+                         started: time, language: language ?? machine.languages.first ?? "")
+        }
+        var event = Event.start(caller: caller, called: called, language: language, time: time)
+        var output = interpreter.handle(event)
         while true {
             for action in output.actions {
                 switch action {
@@ -53,21 +68,37 @@ public struct CallRunner {
             }
             observe(output)
             if let covered { output.covered.forEach(covered) }
+            let heard = clock.now
+            clock.play(output)
+            if var current = recorder, let saveRecord {
+                let language = machine.languages.indices.contains(interpreter.call.language) ? machine.languages[interpreter.call.language] : ""
+                if current.observe(event, output, at: heard, language: language) {
+                    current.finished(at: clock.now)
+                    saveRecord(current.record)
+                }
+                recorder = current
+            }
             switch output.directive {
             case .waiting(let wait):
                 switch next(wait) {
-                case .key(let key)?: output = interpreter.key(key)
-                case .timeout?: output = interpreter.timeout()
-                case .hangup?, nil: output = interpreter.hangup()
+                case .key(let key)?:
+                    clock.key()
+                    event = .key(key)
+                case .timeout?:
+                    clock.timeout(wait)
+                    event = .timeout
+                case .hangup?, nil:
+                    event = .hangup
                 }
             case .lookup(let table, let key):
-                output = interpreter.lookupResult(tables.find(table: table, key: key))
+                event = .lookupResult(tables.find(table: table, key: key))
             case .transferring:
                 guard failTransfers else { return interpreter }
-                output = interpreter.transferFailed("scenario: fail_transfers")
+                event = .transferFailed("scenario: fail_transfers")
             case .ended, .ignored:
                 return interpreter
             }
+            output = interpreter.handle(event)
         }
     }
 

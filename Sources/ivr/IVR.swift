@@ -68,6 +68,17 @@ enum Console {
         return time
     }
 
+    /// `--hash-numbers`: the key from IVR_NUMBER_KEY (at least 16 bytes),
+    /// or nil without the flag.
+    static func numberKey(_ wanted: Bool) throws -> [UInt8]? {
+        guard wanted else { return nil }
+        guard let key = ProcessInfo.processInfo.environment["IVR_NUMBER_KEY"], key.utf8.count >= 16 else {
+            throw fail("--hash-numbers: set IVR_NUMBER_KEY to a secret of at least 16 characters (the same one for every run whose calls a report compares)",
+                       code: ExitStatus.usage)
+        }
+        return Array(key.utf8)
+    }
+
     /// Ends the command with a message on standard error and an exit code.
     static func fail(_ message: String, code: Int32) -> ExitCode {
         error("ivr: " + message)

@@ -24,7 +24,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The caller's number.") var caller: String = ""
     @Option(help: "The number called.") var called: String = ""
     @Option(help: "The call's time for schedules, ISO 8601 with an offset.") var at: String?
-    @Option(help: "The knowledge-base database (popularity).") var db: String?
+    @Option(help: "The store (SQLite file): popularity counts, and this call's record at every wait.") var db: String?
+    @Flag(help: "Store a keyed hash (HMAC-SHA256, key in IVR_NUMBER_KEY) of the caller and called numbers instead of the numbers.")
+    var hashNumbers = false
     @Flag(help: "Write the trace as JSON lines on standard output.") var json = false
     @Flag(help: "On a terminal, wait for ever instead of timing out silence ('.' still times out).") var noTimeouts = false
 
@@ -49,7 +51,21 @@ struct RunCommand: ParsableCommand {
         runner.language = lang
         runner.time = time
         var lostCounts = 0
+        let numberKey = try Console.numberKey(hashNumbers)
         if let store = try KnowledgeCommand.store(db) {
+            runner.saveRecord = { record in
+                var hashed = record
+                if let numberKey {
+                    hashed.caller = HMAC.numberDigest(record.caller, key: numberKey)
+                    hashed.called = HMAC.numberDigest(record.called, key: numberKey)
+                }
+                let saved = hashed
+                // At every wait: a process killed later loses at most the step under way.
+                do { try Blocking.wait { try await store.save(saved) } } catch {
+                    Console.error("ivr: --db: \(error)")
+                    lostCounts += 1
+                }
+            }
             let names = machine.knowledgeBases.map(\.name)
             runner.popularity = try KnowledgeCommand.fromStore { try await store.popularity(knowledgeBases: names) }
             runner.record = { action in
@@ -80,7 +96,7 @@ struct RunCommand: ParsableCommand {
             return token
         }, observe: printer.print)
         if lostCounts > 0 {
-            throw Console.fail("--db: \(lostCounts) count(s) of this call could not be written", code: ExitStatus.failure)
+            throw Console.fail("--db: \(lostCounts) write(s) of this call's counts or record failed", code: ExitStatus.failure)
         }
     }
 
