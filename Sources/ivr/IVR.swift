@@ -8,7 +8,8 @@ struct IVR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivr",
         abstract: "Compile, run and test IVR dialogue flows written in YAML.",
-        subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self, ExploreCommand.self, GraphCommand.self, SchemaCommand.self, KnowledgeCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self, ExploreCommand.self, GraphCommand.self, SchemaCommand.self, KnowledgeCommand.self,
+                      ReportCommand.self]
     )
 
     /// SPEC section 8: usage errors exit 2 (ArgumentParser's default is 64).
