@@ -23,10 +23,12 @@ enum IVRBinary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = packageRoot) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = packageRoot,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
