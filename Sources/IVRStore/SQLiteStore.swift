@@ -23,11 +23,36 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
-        } catch {
-            throw Self.storeError(error, path: path, opening: true)
+        configuration.prepareDatabase { db in
+            // A 64 MiB page cache keeps the report indexes' hot pages in
+            // memory while records stream in. NORMAL sync in WAL mode: a
+            // killed process loses nothing committed (only a power cut
+            // could lose the last transactions, never corrupt the file).
+            // Checkpoints every 16 MiB of WAL rather than 4: fewer pauses
+            // while a simulation streams records in.
+            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096")
+        }
+        // Two processes opening a new file at once race to switch it to WAL
+        // and to migrate it; SQLite answers the loser "busy" at once, without
+        // its busy handler. Opening again shortly after finds the work done.
+        var attempt = 0
+        while true {
+            do {
+                let opened = try DatabaseQueue(path: path, configuration: configuration)
+                try Self.migrator.migrate(opened)
+                queue = opened
+                break
+            } catch {
+                let failure = Self.storeError(error, path: path, opening: true)
+                attempt += 1
+                // Busy: wait for the other process. Another error while
+                // migrating may be the other process's migration landing
+                // first ("table already exists"): a few more tries tell.
+                let busy: Bool
+                if case .busy = failure { busy = true } else { busy = false }
+                guard attempt < (busy ? 50 : 4) else { throw failure }
+                usleep(UInt32(20_000 * min(attempt, 10)))
+            }
         }
     }
 
@@ -70,11 +95,15 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
             }
         }
         migrator.registerMigration("v4: call steps for reports") { db in
-            // Reports aggregate in SQL: the path's steps and the articles
-            // each call played get rows of their own (the record keeps its
-            // JSON path too, for reading a call back whole).
+            // Reports aggregate in SQL, never by loading records: a call's
+            // steps and articles get rows of their own, carrying the call's
+            // flow, version, start and (per step) whether the caller hung
+            // up there, so that the funnel is one walk of one covering
+            // index, without a join or a sort. The steps are the path from
+            // now on (the JSON column is left empty).
             try db.alter(table: "call_records") { table in
                 table.add(column: "time_zone", .text).notNull().defaults(to: "UTC")
+                table.add(column: "duration", .double)
             }
             try db.create(table: "call_steps", options: .withoutRowID) { table in
                 table.column("call_id", .text).notNull()
@@ -86,19 +115,41 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 table.column("no_matches", .integer).notNull()
                 table.column("failures", .integer).notNull()
                 table.column("exit", .text)
-                table.column("last", .boolean).notNull()
+                table.column("abandoned", .boolean).notNull()
+                // Article ids and lookups ("table=1" found, "table=0" not),
+                // each list joined by the unit separator U+001F.
+                table.column("answers", .text).notNull()
+                table.column("resolutions", .text).notNull()
+                table.column("lookups", .text).notNull()
+                table.column("flow", .text).notNull()
+                table.column("machine_version", .text).notNull()
+                table.column("started", .double).notNull()
                 table.primaryKey(["call_id", "seq"])
             }
-            try db.create(index: "call_steps_by_state", on: "call_steps", columns: ["state"])
+            try db.create(index: "call_steps_funnel", on: "call_steps",
+                          columns: ["state", "exit", "abandoned", "no_inputs", "no_matches", "failures", "seq", "flow", "machine_version", "started"])
             try db.create(table: "call_articles", options: .withoutRowID) { table in
                 table.column("call_id", .text).notNull()
                 table.column("article", .text).notNull()
                 table.column("hits", .integer).notNull()
                 table.column("resolutions", .integer).notNull()
+                table.column("flow", .text).notNull()
+                table.column("machine_version", .text).notNull()
+                table.column("started", .double).notNull()
                 table.primaryKey(["call_id", "article"])
             }
             try db.create(index: "call_records_by_caller", on: "call_records", columns: ["flow", "caller", "started"])
-            try db.create(index: "call_records_by_start", on: "call_records", columns: ["started"])
+            try db.create(index: "call_records_by_start", on: "call_records", columns: ["started", "time_zone"])
+            try db.create(index: "call_records_by_outcome", on: "call_records", columns: ["outcome", "flow", "machine_version", "started"])
+            try db.create(index: "call_records_by_duration", on: "call_records", columns: ["duration", "flow", "machine_version", "started"])
+            // Records written before: their JSON paths become steps.
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM call_records WHERE path != ''") {
+                guard let json = String.fromDatabaseValue(row["path"]),
+                      let steps = try? JSONDecoder().decode([CallRecord.Step].self, from: Data(json.utf8)) else { continue }
+                var record = try callRecord(row, db)
+                record.path = steps
+                try insert(record, db)
+            }
         }
         return migrator
     }
@@ -217,52 +268,62 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         try await save([record])
     }
 
-    /// Saves records in one transaction: all of them, or none.
+    /// Saves records in one transaction: all of them, or none. A record's
+    /// path only grows, so its rows are inserted or replaced in place.
     public func save(_ records: [CallRecord]) async throws(StoreError) {
-        var paths: [String] = []
-        for record in records {
-            do {
-                paths.append(String(decoding: try JSONEncoder().encode(record.path), as: UTF8.self))
-            } catch {
-                throw .other("the record of call \(record.id) cannot be written: \(error)")
-            }
-        }
-        let rows = Array(zip(records, paths))
         try await write { db in
-            for (record, path) in rows { try Self.insert(record, path: path, db) }
+            for record in records { try Self.insert(record, db) }
         }
     }
 
-    static func insert(_ record: CallRecord, path: String, _ db: Database) throws {
-        try db.execute(sql: """
+    static func insert(_ record: CallRecord, _ db: Database) throws {
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO call_records
-              (id, flow, machine_version, direction, caller, called, started, ended, language, outcome, transfer_target, steps, path, time_zone)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [record.id, record.flow, record.machineVersion, record.direction.rawValue, record.caller, record.called,
-                             record.started.timeIntervalSince1970, record.ended?.timeIntervalSince1970, record.language,
-                             record.outcome, record.transferTarget, record.steps, path, record.timeZone])
-        try db.execute(sql: "DELETE FROM call_steps WHERE call_id = ?", arguments: [record.id])
-        try db.execute(sql: "DELETE FROM call_articles WHERE call_id = ?", arguments: [record.id])
+              (id, flow, machine_version, direction, caller, called, started, ended, language, outcome, transfer_target, steps, path,
+               time_zone, duration)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
+            """).execute(arguments: [record.id, record.flow, record.machineVersion, record.direction.rawValue, record.caller, record.called,
+                                     record.started.timeIntervalSince1970, record.ended?.timeIntervalSince1970, record.language,
+                                     record.outcome, record.transferTarget, record.steps, record.timeZone,
+                                     record.ended.map { $0.timeIntervalSince(record.started) }])
+        try insertSteps(record, db)
+    }
+
+    static let separator = "\u{1F}"
+
+    static func insertSteps(_ record: CallRecord, _ db: Database) throws {
+        // A path that shrank (never, from a recorder) leaves no stale rows.
+        try db.cachedStatement(sql: "DELETE FROM call_steps WHERE call_id = ? AND seq >= ?").execute(arguments: [record.id, record.path.count])
         let step = try db.cachedStatement(sql: """
-            INSERT INTO call_steps (call_id, seq, state, entered, keys, no_inputs, no_matches, failures, exit, last)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO call_steps
+              (call_id, seq, state, entered, keys, no_inputs, no_matches, failures, exit, abandoned, answers, resolutions, lookups,
+               flow, machine_version, started)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let started = record.started.timeIntervalSince1970
+        let abandoned = record.outcome == FlowVocabulary.Outcome.abandoned.rawValue
         var articles: [String: (hits: Int, resolutions: Int)] = [:]
         for (seq, item) in record.path.enumerated() {
+            let lookups = item.lookups.map { $0.table + ($0.found ? "=1" : "=0") }
             try step.execute(arguments: [record.id, seq, item.state, item.entered.timeIntervalSince1970, item.keys, item.noInputs,
-                                         item.noMatches, item.failures, item.exit, seq == record.path.count - 1])
+                                         item.noMatches, item.failures, item.exit, abandoned && seq == record.path.count - 1,
+                                         item.answers.joined(separator: separator), item.resolutions.joined(separator: separator),
+                                         lookups.joined(separator: separator), record.flow, record.machineVersion, started])
             for article in item.answers { articles[article, default: (0, 0)].hits += 1 }
             for article in item.resolutions { articles[article, default: (0, 0)].resolutions += 1 }
         }
-        let article = try db.cachedStatement(sql: "INSERT INTO call_articles (call_id, article, hits, resolutions) VALUES (?, ?, ?, ?)")
+        try db.cachedStatement(sql: "DELETE FROM call_articles WHERE call_id = ?").execute(arguments: [record.id])
+        let article = try db.cachedStatement(sql: """
+            INSERT INTO call_articles (call_id, article, hits, resolutions, flow, machine_version, started) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         for (name, counts) in articles.sorted(by: { $0.key < $1.key }) {
-            try article.execute(arguments: [record.id, name, counts.hits, counts.resolutions])
+            try article.execute(arguments: [record.id, name, counts.hits, counts.resolutions, record.flow, record.machineVersion, started])
         }
     }
 
     public func record(id: String) async throws(StoreError) -> CallRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM call_records WHERE id = ?", arguments: [id]).map(Self.callRecord)
+            try Row.fetchOne(db, sql: "SELECT * FROM call_records WHERE id = ?", arguments: [id]).map { try Self.callRecord($0, db) }
         }
     }
 
@@ -272,11 +333,11 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 SELECT * FROM call_records
                 WHERE (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR started >= ?2) AND (?3 IS NULL OR started < ?3)
                 ORDER BY started, id
-                """, arguments: [flow, since?.timeIntervalSince1970, until?.timeIntervalSince1970]).map(Self.callRecord)
+                """, arguments: [flow, since?.timeIntervalSince1970, until?.timeIntervalSince1970]).map { try Self.callRecord($0, db) }
         }
     }
 
-    static func callRecord(_ row: Row) throws -> CallRecord {
+    static func callRecord(_ row: Row, _ db: Database) throws -> CallRecord {
         let id = try text(row, "id", "a call record")
         let place = "the record of call \(id)"
         guard let direction = CallRecord.Direction(rawValue: try text(row, "direction", place)) else {
@@ -291,12 +352,27 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         record.transferTarget = try optionalText(row, "transfer_target", place)
         record.steps = try count(row, "steps", place)
         record.timeZone = try text(row, "time_zone", place)
-        do {
-            record.path = try JSONDecoder().decode([CallRecord.Step].self, from: Data(try text(row, "path", place).utf8))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.badValue("\(place) has a path that does not decode")
+        record.path = try Row.fetchAll(db, sql: "SELECT * FROM call_steps WHERE call_id = ? ORDER BY seq", arguments: [id]).map { step in
+            let state = try text(step, "state", place)
+            let where_ = "step \(state) of \(place)"
+            guard let entered = try time(step, "entered", where_) else { throw StoreError.badValue("\(where_) has no time") }
+            var item = CallRecord.Step(state: state, entered: entered)
+            item.keys = try count(step, "keys", where_)
+            item.noInputs = try count(step, "no_inputs", where_)
+            item.noMatches = try count(step, "no_matches", where_)
+            item.failures = try count(step, "failures", where_)
+            item.exit = try optionalText(step, "exit", where_)
+            func list(_ column: String) throws -> [String] {
+                let joined = try text(step, column, where_)
+                return joined.isEmpty ? [] : joined.components(separatedBy: separator)
+            }
+            item.answers = try list("answers")
+            item.resolutions = try list("resolutions")
+            item.lookups = try list("lookups").map { entry in
+                guard let equals = entry.lastIndex(of: "=") else { throw StoreError.badValue("\(where_) has a lookup without its result") }
+                return CallRecord.Lookup(table: String(entry[..<equals]), found: entry[entry.index(after: equals)...] == "1")
+            }
+            return item
         }
         return record
     }
@@ -346,7 +422,8 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
 // MARK: - Reports
 
 extension SQLiteStore: ReportStore {
-    /// `r` is call_records; the query's filters as SQL and arguments.
+    /// The query's filters as SQL and arguments; `r` is any of the tables
+    /// that carry flow, machine_version and started.
     static func filter(_ query: ReportQuery) -> (String, StatementArguments) {
         ("""
          (:flow IS NULL OR r.flow = :flow) AND (:since IS NULL OR r.started >= :since)
@@ -373,9 +450,11 @@ extension SQLiteStore: ReportStore {
             report.calls = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_records r WHERE \(filter)", arguments: arguments) ?? 0
             guard report.calls > 0 else { return report }
             report.outcomes = try Row.fetchAll(db, sql: """
-                SELECT COALESCE(r.outcome, '\(CallRecord.interrupted)') AS outcome, COUNT(*) AS n FROM call_records r WHERE \(filter)
-                GROUP BY 1 ORDER BY n DESC, outcome
-                """, arguments: arguments).map { (try Self.text($0, "outcome", "an outcome"), try Self.count($0, "n", "an outcome count")) }
+                SELECT r.outcome AS outcome, COUNT(*) AS n FROM call_records r INDEXED BY call_records_by_outcome WHERE \(filter)
+                GROUP BY r.outcome
+                """, arguments: arguments).map { (try Self.optionalText($0, "outcome", "an outcome") ?? CallRecord.interrupted,
+                                                  try Self.count($0, "n", "an outcome count")) }
+                .sorted { ($1.1, $0.0) < ($0.1, $1.0) }
 
             // First-call resolution: a known caller who did not call the flow again within the window.
             var window = arguments
@@ -393,52 +472,53 @@ extension SQLiteStore: ReportStore {
 
             // Time in the IVR: the mean in one pass, the percentiles by rank.
             let ended = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS n, AVG(r.ended - r.started) AS mean FROM call_records r WHERE \(filter) AND r.ended IS NOT NULL
+                SELECT COUNT(*) AS n, AVG(r.duration) AS mean FROM call_records r WHERE \(filter) AND r.duration IS NOT NULL
                 """, arguments: arguments)
             if let ended, let count = Int.fromDatabaseValue(ended["n"]), count > 0 {
                 func percentile(_ p: Double) throws -> Double {
                     var ranked = arguments
                     ranked += ["offset": max(0, Int((p * Double(count)).rounded(.up)) - 1)]
                     return try Double.fetchOne(db, sql: """
-                        SELECT r.ended - r.started AS d FROM call_records r WHERE \(filter) AND r.ended IS NOT NULL
-                        ORDER BY d LIMIT 1 OFFSET :offset
+                        SELECT r.duration FROM call_records r INDEXED BY call_records_by_duration
+                        WHERE \(filter) AND r.duration IS NOT NULL ORDER BY r.duration LIMIT 1 OFFSET :offset
                         """, arguments: ranked) ?? 0
                 }
                 report.duration = CallReport.Duration(mean: Double.fromDatabaseValue(ended["mean"]) ?? 0,
                                                       p50: try percentile(0.5), p90: try percentile(0.9))
             }
 
-            // The funnel: per state, and where callers went from it.
+            // The funnel: per state and exit in one walk of the covering
+            // index call_steps_funnel (no join, no sort).
             var states: [String: CallReport.StateMeasures] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT s.state AS state, COUNT(*) AS entered,
-                       SUM(CASE WHEN s.last AND r.outcome = 'abandoned' THEN 1 ELSE 0 END) AS abandoned,
-                       SUM(s.no_inputs) AS no_input, SUM(s.no_matches) AS no_match, SUM(s.failures) AS failed,
-                       MIN(s.seq) AS first
-                FROM call_steps s JOIN call_records r ON r.id = s.call_id WHERE \(filter)
-                GROUP BY s.state
+                SELECT r.state AS state, r.exit AS exit, COUNT(*) AS n, SUM(r.abandoned) AS abandoned,
+                       SUM(r.no_inputs) AS no_input, SUM(r.no_matches) AS no_match, SUM(r.failures) AS failed, MIN(r.seq) AS first
+                FROM call_steps r INDEXED BY call_steps_funnel WHERE \(filter)
+                GROUP BY r.state, r.exit ORDER BY r.state, n DESC, r.exit
                 """, arguments: arguments) {
                 let name = try Self.text(row, "state", "a state")
                 let place = "the measures of state '\(name)'"
-                states[name] = CallReport.StateMeasures(
-                    state: name, entered: try Self.count(row, "entered", place), abandoned: try Self.count(row, "abandoned", place),
-                    noInput: try Self.count(row, "no_input", place), noMatch: try Self.count(row, "no_match", place),
-                    failed: try Self.count(row, "failed", place), exits: [], firstPosition: try Self.count(row, "first", place))
+                var state = states[name] ?? CallReport.StateMeasures(state: name, entered: 0, abandoned: 0, noInput: 0, noMatch: 0, failed: 0,
+                                                                     exits: [], firstPosition: Int.max)
+                let count = try Self.count(row, "n", place)
+                state.entered += count
+                state.abandoned += try Self.count(row, "abandoned", place)
+                state.noInput += try Self.count(row, "no_input", place)
+                state.noMatch += try Self.count(row, "no_match", place)
+                state.failed += try Self.count(row, "failed", place)
+                state.firstPosition = min(state.firstPosition, try Self.count(row, "first", place))
+                if let exit = try Self.optionalText(row, "exit", place) { state.exits.append((exit, count)) }
+                states[name] = state
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT s.state AS state, s.exit AS exit, COUNT(*) AS n
-                FROM call_steps s JOIN call_records r ON r.id = s.call_id WHERE \(filter) AND s.exit IS NOT NULL
-                GROUP BY s.state, s.exit ORDER BY n DESC, s.exit
-                """, arguments: arguments) {
-                let name = try Self.text(row, "state", "a state")
-                states[name]?.exits.append((try Self.text(row, "exit", "an exit of '\(name)'"), try Self.count(row, "n", "an exit count")))
+            for name in states.keys {
+                states[name]?.exits.sort { ($1.1, $0.0) < ($0.1, $1.0) }
             }
             report.states = states.values.sorted { ($0.firstPosition, -$0.entered, $0.state) < ($1.firstPosition, -$1.entered, $1.state) }
 
             report.articles = try Row.fetchAll(db, sql: """
-                SELECT a.article AS article, SUM(a.hits) AS hits, SUM(a.resolutions) AS resolutions
-                FROM call_articles a JOIN call_records r ON r.id = a.call_id WHERE \(filter)
-                GROUP BY a.article ORDER BY hits DESC, article
+                SELECT r.article AS article, SUM(r.hits) AS hits, SUM(r.resolutions) AS resolutions
+                FROM call_articles r WHERE \(filter)
+                GROUP BY r.article ORDER BY hits DESC, article
                 """, arguments: arguments).map { row in
                 let id = try Self.text(row, "article", "an article")
                 return CallReport.ArticleMeasures(id: id, hits: try Self.count(row, "hits", "the hits of '\(id)'"),

@@ -26,12 +26,14 @@ public struct CallRunner {
     /// Coverage points in every observed output even without `covered`
     /// (the transcript names the branch case taken from them).
     public var coverage = false
+    /// Trace lines in each output (off for simulations: nothing reads them).
+    public var tracing = true
     /// Receives the call's record (SPEC 10) at its first wait, every wait
     /// after and its end; records are kept only when this is set. Times
     /// come from a `VirtualClock` started at `time`.
     public var saveRecord: ((CallRecord) -> Void)?
-    /// The record's id.
-    public var callID = UUID().uuidString
+    /// The record's id (a new UUID when not given).
+    public var callID: String?
     /// Seconds of a recording, for the virtual clock (nil: read the text).
     public var audioSeconds: @Sendable (MediaReference) -> Double? = { _ in nil }
 
@@ -46,13 +48,21 @@ public struct CallRunner {
     /// it done. Returns the interpreter at the end.
     @discardableResult
     public func run(next: (Action.Wait) -> InputToken?, observe: (Output) -> Void) -> Interpreter {
+        run(decide: { wait, _ in next(wait) }, observe: observe)
+    }
+
+    /// As `run(next:observe:)`, with the caller deciding from where the call
+    /// stands (`ivr simulate`'s caller models).
+    @discardableResult
+    public func run(decide next: (Action.Wait, Interpreter) -> InputToken?, observe: (Output) -> Void) -> Interpreter {
         var interpreter = Interpreter(machine: machine)
         interpreter.popularity = popularity
         interpreter.coverage = coverage || covered != nil || saveRecord != nil
+        interpreter.tracing = tracing
         var clock = VirtualClock(start: time)
         clock.audioSeconds = audioSeconds
         var recorder = saveRecord.map { _ in
-            CallRecorder(id: callID, flow: machine.flows.first?.name ?? "", machine: machine, caller: caller, called: called,
+            CallRecorder(id: callID ?? UUID().uuidString, flow: machine.flows.first?.name ?? "", machine: machine, caller: caller, called: called,
                          started: time, language: language ?? machine.languages.first ?? "")
         }
         var event = Event.start(caller: caller, called: called, language: language, time: time)
@@ -66,21 +76,23 @@ public struct CallRunner {
                     record?(action)
                 }
             }
-            observe(output)
-            if let covered { output.covered.forEach(covered) }
+            // Counts and the record first, then the trace: once a wait
+            // shows, everything before it is in the store.
             let heard = clock.now
             clock.play(output)
-            if var current = recorder, let saveRecord {
+            if let saveRecord, recorder != nil {
+                // Mutated in place (no copy of the record per output).
                 let language = machine.languages.indices.contains(interpreter.call.language) ? machine.languages[interpreter.call.language] : ""
-                if current.observe(event, output, at: heard, language: language) {
-                    current.finished(at: clock.now)
-                    saveRecord(current.record)
+                if recorder?.observe(event, output, at: heard, language: language) == true {
+                    recorder?.finished(at: clock.now)
+                    if let record = recorder?.record { saveRecord(record) }
                 }
-                recorder = current
             }
+            observe(output)
+            if let covered { output.covered.forEach(covered) }
             switch output.directive {
             case .waiting(let wait):
-                switch next(wait) {
+                switch next(wait, interpreter) {
                 case .key(let key)?:
                     clock.key()
                     event = .key(key)

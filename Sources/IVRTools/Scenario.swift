@@ -95,7 +95,8 @@ public struct ScenarioFile {
         guard case .mapping(let mapping) = root else { return nil }
         let keys = Set(mapping.keys.compactMap(\.string))
         guard !keys.contains("cases") else { return nil }
-        if keys.contains("states") { return "a flow" }
+        if keys.contains("states"), keys.contains("start") || keys.contains("languages") && !keys.contains("callers") { return "a flow" }
+        if keys.contains("states") || keys.contains("arrivals") || keys.contains("callers") { return "a caller model" }
         if keys.contains("articles") { return "a knowledge base" }
         if keys.contains("tables") { return "a data file" }
         return nil

@@ -21,4 +21,26 @@ enum Blocking {
         guard let result = box.result else { throw StoreError.other("a store operation ended without a result") }
         return try result.get()
     }
+
+    /// One store operation running while the command goes on (a
+    /// simulation writes one batch while it runs the next calls);
+    /// `finish` waits for it and returns its error.
+    final class Pending: @unchecked Sendable {
+        // Written once by the task, read after the semaphore: no race.
+        private var failure: (any Error)?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ body: @escaping @Sendable () async throws -> Void) {
+            Task {
+                do { try await body() } catch { self.failure = error }
+                self.done.signal()
+            }
+        }
+
+        func finish() throws {
+            done.wait()
+            done.signal()  // a second finish returns at once
+            if let failure { throw failure }
+        }
+    }
 }

@@ -4,7 +4,7 @@ import IVRTools
 
 /// Finds flow and scenario files under a directory.
 enum FlowFinder {
-    static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml"]
+    static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml", ".callers.yaml"]
 
     /// YAML files that hold a flow (a top-level `flow:` or `states:` key);
     /// catalogs, knowledge bases, data and scenarios are left out.
@@ -40,9 +40,10 @@ enum FlowFinder {
         }
     }
 
-    /// Data and scenario files are not flows, whatever path names them.
+    /// Data, scenario and caller-model files are not flows, whatever path
+    /// names them.
     static func isCheckable(_ path: String) -> Bool {
-        !path.hasSuffix(".data.yaml") && !path.hasSuffix(".test.yaml")
+        !path.hasSuffix(".data.yaml") && !path.hasSuffix(".test.yaml") && !path.hasSuffix(".callers.yaml")
     }
 
     static func yamlFiles(under directory: String) -> [String] {

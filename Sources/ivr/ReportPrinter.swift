@@ -48,7 +48,8 @@ struct ReportPrinter {
                          + Self.column(state.noMatch, 10) + Self.column(state.failed, 8) + "  " + exits)
         }
         if !report.articles.isEmpty {
-            lines.append("articles: " + report.articles.map { "\($0.id) \($0.hits) hits, \($0.resolutions) resolved" }.joined(separator: "; "))
+            lines.append("articles (most played first): " + report.articles.prefix(8).map { "\($0.id) \($0.hits) hits, \($0.resolutions) resolved" }
+                .joined(separator: "; ") + (report.articles.count > 8 ? "; \(report.articles.count - 8) more" : ""))
         }
         let busiest = report.hours.enumerated().filter { $0.element > 0 }.sorted { ($1.element, $0.offset) < ($0.element, $1.offset) }.prefix(5)
         lines.append("busiest hours: " + busiest.map { "\(Self.hourName($0.offset)) \($0.element)" }.joined(separator: ", "))

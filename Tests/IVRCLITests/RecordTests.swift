@@ -71,3 +71,109 @@ import Testing
         #expect(missing.status == 2 && missing.stderr == "ivr: --db: no such store '/nonexistent/x.db'\n")
     }
 }
+
+/// kill -9 the processes that write records: nothing written is lost, and a
+/// call caught midway reads `interrupted`.
+@Suite struct RecordCrashTests {
+    @Test func aKilledRunKeepsItsRecordUpToTheLastWait() throws {
+        let db = RecordCommandTests.database()
+        let process = Process()
+        process.executableURL = IVRBinary.executable
+        process.arguments = ["run", "Flows/hotline.yaml", "--db", db, "--json", "--caller", "139", "--at", "2026-11-23T10:00:00+08:00"]
+        process.currentDirectoryURL = IVRBinary.packageRoot
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("1 3 ".utf8))  // Mandarin, members: the member number is asked for
+        var seen = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !seen.contains(#""event":"wait","state":"member_id""#), Date() < deadline {
+            seen += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(seen.contains(#""event":"wait","state":"member_id""#))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let report = try IVRBinary.run(["report", "--db", db, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect(object["outcomes"] as? [String: Int] == ["interrupted": 1])
+        let states = (object["states"] as? [[String: Any]])?.compactMap { $0["state"] as? String }
+        #expect(states == ["welcome", "language", "main", "member_id"], "every state up to the last wait")
+    }
+
+    @Test func aKilledSimulationKeepsEveryCommittedCall() throws {
+        let db = RecordCommandTests.database()
+        let process = Process()
+        process.executableURL = IVRBinary.executable
+        process.arguments = ["simulate", "Flows/hotline.yaml", "--calls", "1000000", "--callers", "Flows/hotline.callers.yaml",
+                             "--at", "2026-11-23T08:00:00+08:00", "--db", db]
+        process.currentDirectoryURL = IVRBinary.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Until a few batches are in the store.
+        let deadline = Date().addingTimeInterval(60)
+        var calls = 0
+        while calls < 5_000, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            calls = (try? DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_records") ?? 0 }) ?? 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let queue = try DatabaseQueue(path: db)
+        let (integrity, total, unfinished, orphans, highest) = try queue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA integrity_check"),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_records") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_records WHERE outcome IS NULL") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_steps s WHERE NOT EXISTS (SELECT 1 FROM call_records r WHERE r.id = s.call_id)") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT MAX(CAST(substr(id, 7) AS INTEGER)) FROM call_records") ?? 0)
+        }
+        #expect(integrity == "ok")
+        #expect(total >= 5_000 && total < 1_000_000, "\(total) calls")
+        // Calls run one after another: every call up to the last one kept is there, and
+        // only the call under way at the last commit is unfinished.
+        #expect(highest == total, "no call lost before the last kept")
+        #expect(unfinished <= 1)
+        #expect(orphans == 0)
+        let report = try IVRBinary.run(["report", "--db", db])
+        #expect(report.status == 0 && report.stdout.hasPrefix("calls: \(total)\n"))
+    }
+
+    @Test func twoSimulationsWritingOneStoreLoseNothing() throws {
+        let db = RecordCommandTests.database()
+        let processes = try [1, 2].map { seed -> Process in
+            let process = Process()
+            process.executableURL = IVRBinary.executable
+            process.arguments = ["simulate", "Flows/hotline.yaml", "--calls", "1500", "--seed", String(seed), "--callers",
+                                 "Flows/hotline.callers.yaml", "--at", "2026-11-23T08:00:00+08:00", "--db", db]
+            process.currentDirectoryURL = IVRBinary.packageRoot
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        processes.forEach { $0.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let (total, unfinished) = try DatabaseQueue(path: db).read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_records") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_records WHERE outcome IS NULL") ?? 0)
+        }
+        #expect(total == 3_000 && unfinished == 0)
+    }
+
+    @Test func theSameSeedGivesTheSameRecords() throws {
+        func run(_ seed: String) throws -> String {
+            let db = RecordCommandTests.database()
+            let result = try IVRBinary.run(["simulate", "Flows/hotline.yaml", "--calls", "300", "--seed", seed, "--callers",
+                                            "Flows/hotline.callers.yaml", "--at", "2026-11-23T08:00:00+08:00", "--db", db])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try IVRBinary.run(["report", "--db", db, "--format", "csv"]).stdout
+        }
+        let first = try run("7")
+        #expect(first == (try run("7")))
+        #expect(first != (try run("8")))
+    }
+}

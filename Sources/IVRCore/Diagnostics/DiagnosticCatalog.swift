@@ -358,4 +358,25 @@ extension DiagnosticMessage {
         Self(.scenarioOnSubflow, "'\(file)' is a sub-flow; test the flow that calls it")
     }
     public static let scenarioFlowDoesNotCompile = Self(.scenarioFlowDoesNotCompile, "the flow does not compile")
+
+    // MARK: - 10xx caller models
+
+    public static func unknownModelState(_ name: String, suggestion: String?) -> Self {
+        Self(.unknownModelState, "the flow has no state '\(name)'\(hint(suggestion))", fix: .replace(with: suggestion))
+    }
+    public static func modelLanguageUndeclared(_ language: String, declared: [String]) -> Self {
+        Self(.modelLanguageUndeclared, "the flow does not declare '\(language)'; it declares \(declared.joined(separator: ", "))")
+    }
+    public static func badWeight(_ what: String, _ text: String) -> Self {
+        Self(.badWeight, "\(what) must be a number of 0 or more, not '\(text)'")
+    }
+    public static func badArrivalHour(_ text: String) -> Self {
+        Self(.badArrivalHour, "'\(text)' is not an hour of the day: write 00 to 23, such as \"09\"")
+    }
+    public static func badEntry(_ text: String) -> Self {
+        Self(.badEntry, "the entry '\(text)' is not keys: use 0-9, * and A-D (the finish key is added)")
+    }
+    public static func percentOverHundred(_ what: String, _ value: Double) -> Self {
+        Self(.percentOverHundred, "\(what) is a percentage: \(value) is above 100")
+    }
 }

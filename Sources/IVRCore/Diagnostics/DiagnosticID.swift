@@ -129,6 +129,14 @@ public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable {
     case badHours = 707
     case intervalBackwards = 708
 
+    // 10xx: caller models (ivr simulate)
+    case unknownModelState = 1001
+    case modelLanguageUndeclared = 1002
+    case badWeight = 1003
+    case badArrivalHour = 1004
+    case badEntry = 1005
+    case percentOverHundred = 1006
+
     // 09xx: scenario files
     case notAScenarioFile = 901
     case caseNeedsName = 902
