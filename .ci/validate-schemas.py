@@ -32,12 +32,14 @@ def kind_of(path):
         return "scenario"
     if path.endswith(".data.yaml"):
         return "data"
+    if path.endswith(".callers.yaml"):
+        return "callers"
     return "flow"
 
 
 def main():
     ivr, directory = sys.argv[1], sys.argv[2]
-    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario", "data")}
+    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario", "data", "callers")}
     failures = 0
     checked = 0
     examples = {}
@@ -76,6 +78,8 @@ def main():
     rejected += rejects("knowledge", "a misspelt article key", lambda d: d["articles"][0].__setitem__("titel", {"en-US": "x"}))
     rejected += rejects("scenario", "a misspelt expectation", lambda d: d["cases"][0].__setitem__("expct", {}))
     rejected += rejects("data", "a misspelt table key", lambda d: d["tables"].__setitem__("x", {"kye": "id", "records": []}))
+    rejected += rejects("callers", "a misspelt behaviour key", lambda d: d["states"]["main"].__setitem__("hangup", 3))
+    rejected += rejects("callers", "an arrival hour past 23", lambda d: d["arrivals"].__setitem__("24", 1))
     print(f"schemas: {checked} example files valid" if failures == 0 else f"schemas: {failures} problem(s)")
     print(f"schemas: {rejected} misspellings rejected")
     return 1 if failures else 0

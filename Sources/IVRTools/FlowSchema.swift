@@ -6,7 +6,7 @@ import IVRCore
 /// so both spellings are accepted.
 public enum FlowSchema {
     public enum Kind: String, CaseIterable, Sendable {
-        case flow, knowledge, scenario, data
+        case flow, knowledge, scenario, data, callers
     }
 
     public static func document(_ kind: Kind) -> JSONValue {
@@ -16,6 +16,7 @@ public enum FlowSchema {
         case .knowledge: root = knowledgeRoot
         case .scenario: root = scenarioRoot
         case .data: root = dataRoot
+        case .callers: root = callersRoot
         }
         return .object([("$schema", .string("http://json-schema.org/draft-07/schema#")),
                          ("$id", .string("https://ivr.dev/schemas/\(kind.rawValue).schema.json"))]
@@ -193,6 +194,29 @@ public enum FlowSchema {
             ("flow", ref("text")), ("cases", list(ref("case"))),
             ("at", ref("text")), ("lang", ref("text")), ("caller", ref("text")), ("called", ref("text")),
         ], required: ["flow", "cases"], description: "IVR scenario tests (*.test.yaml).") else { return [] }
+        return fields
+    }
+
+    /// `ivr simulate --callers`: weights and percentages are numbers.
+    static var callersRoot: [(String, JSONValue)] {
+        let number = JSONValue.object([("type", .array([.string("number"), .string("string")]))])
+        let percent = describe("A percentage of the waits, 0 to 100.", number)
+        let behaviour = object([
+            ("keys", .object([("type", .string("object")), ("additionalProperties", number),
+                              ("propertyNames", .object([("pattern", .string(keyPattern))]))])),
+            ("entries", .object([("type", .string("object")), ("additionalProperties", number),
+                                 ("propertyNames", .object([("pattern", .string("^[0-9*A-D]+$"))]))])),
+            ("silence", percent), ("wrong_key", percent), ("hang_up", percent),
+        ])
+        guard case .object(let fields) = object([
+            ("languages", describe("Start languages, each with a weight.", map(number))),
+            ("callers", object([("pool", ref("whole")), ("prefix", ref("text")), ("unknown", percent)])),
+            ("arrivals", .object([("description", .string("A weight per hour of the day, \"00\" to \"23\".")), ("type", .string("object")),
+                                  ("additionalProperties", number),
+                                  ("propertyNames", .object([("pattern", .string("^([01][0-9]|2[0-3])$"))]))])),
+            ("defaults", behaviour),
+            ("states", map(behaviour)),
+        ], description: "A caller model for ivr simulate (*.callers.yaml).") else { return [] }
         return fields
     }
 }

@@ -364,7 +364,7 @@ enum IVRBinary {
 }
 
 @Suite struct SchemaCommandTests {
-    @Test(arguments: ["flow", "knowledge", "scenario"])
+    @Test(arguments: ["flow", "knowledge", "scenario", "data", "callers"])
     func schemasAreJSONThatRejectUnknownKeys(kind: String) throws {
         let result = try IVRBinary.run(["schema", kind])
         #expect(result.status == 0)

@@ -377,6 +377,7 @@ extension DiagnosticMessage {
         Self(.badEntry, "the entry '\(text)' is not keys: use 0-9, * and A-D (the finish key is added)")
     }
     public static func percentOverHundred(_ what: String, _ value: Double) -> Self {
-        Self(.percentOverHundred, "\(what) is a percentage: \(value) is above 100")
+        let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        return Self(.percentOverHundred, "\(what) is a percentage: \(shown) is above 100")
     }
 }
