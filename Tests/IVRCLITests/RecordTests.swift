@@ -177,3 +177,54 @@ import Testing
         #expect(first != (try run("8")))
     }
 }
+
+/// `ivr report --html` in a real browser: headless Chromium parses the page
+/// and renders it to PNG.
+@Suite struct ReportPageTests {
+    static let browser: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    func chromium(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.browser))
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                             "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path]
+            + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: ReportPageTests.browser != nil, "no Chromium here (.ci/run installs Debian's chromium)"))
+    func theReportPageRendersInChromium() throws {
+        let db = RecordCommandTests.database()
+        for keys in ["1 3 62005678# 3", "1 !", "1 0", "2 4 1 2"] {
+            _ = try IVRBinary.run(["run", "Flows/hotline.yaml", "--input", keys, "--db", db, "--at", "2026-11-23T10:00:00+08:00"])
+        }
+        let page = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).html")
+        let result = try IVRBinary.run(["report", "--db", db, "--html", page.path])
+        #expect(result.status == 0)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        // Self-contained: nothing to fetch, no script.
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") && !html.contains("url("))
+        // The browser's own parse of the page: three charts, the funnel's states, the figures.
+        let dom = try chromium(["--dump-dom", page.absoluteString])
+        #expect(dom.status == 0)
+        #expect(dom.stdout.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(dom.stdout.contains(">member_menu</text>") && dom.stdout.contains("aria-label=\"funnel of states\""))
+        #expect(dom.stdout.contains("<b>75.0%</b><span>containment</span>"))
+        let png = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).png")
+        let shot = try chromium(["--screenshot=" + png.path, "--window-size=1000,1200", page.absoluteString])
+        #expect(shot.status == 0)
+        let bytes = try Data(contentsOf: png)
+        #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "a PNG")
+        // Width and height from the IHDR chunk: the size asked for.
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 1000 && height == 1200)
+        #expect(bytes.count > 20_000, "charts drawn, not a blank page")
+    }
+}
