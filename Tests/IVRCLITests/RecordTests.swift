@@ -228,3 +228,26 @@ import Testing
         #expect(bytes.count > 20_000, "charts drawn, not a blank page")
     }
 }
+
+@Suite struct ReportByVersionTests {
+    @Test func aChangedFlowIsReportedPerVersion() throws {
+        let flow = "flow: v\nstart: main\nlanguages: [en-US]\nstates:\n  main: { menu: { prompt: hi, options: { \"1\": bye } } }\n  bye: { hangup: resolved }\n"
+        let directory = try IVRBinary.scratch(["Flows/v.yaml": flow, "Prompts/en-US.yaml": "hi: Press 1.\n"])
+        let db = RecordCommandTests.database()
+        _ = try IVRBinary.run(["run", "Flows/v.yaml", "--input", "1", "--db", db], in: directory)
+        _ = try IVRBinary.run(["run", "Flows/v.yaml", "--input", "!", "--db", db], in: directory)
+        // A new prompt text is a new machine version.
+        try "hi: Press 1 to finish.\n".write(to: directory.appendingPathComponent("Prompts/en-US.yaml"), atomically: true, encoding: .utf8)
+        _ = try IVRBinary.run(["run", "Flows/v.yaml", "--input", "1", "--db", db], in: directory)
+        let result = try IVRBinary.run(["report", "--db", db, "--by-version", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["calls"] as? Int == 3)
+        let versions = try #require(object["versions"] as? [[String: Any]])
+        #expect(versions.count == 2)
+        #expect(versions.map { $0["calls"] as? Int } == [2, 1])
+        #expect(versions.map { $0["abandonment_rate"] as? Double } == [0.5, 0.0])
+        #expect(versions.allSatisfy { ($0["version"] as? String)?.count == 64 })
+        let text = try IVRBinary.run(["report", "--db", db, "--by-version"])
+        #expect(text.stdout.components(separatedBy: "\nversion ").count == 3)
+    }
+}
