@@ -27,6 +27,9 @@ struct KnowledgeCommand: ParsableCommand {
     /// opened ends the command with exit 1 and the reason.
     static func store(_ path: String?) throws -> SQLiteStore? {
         guard let path else { return nil }
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            throw Console.fail("--db: a postgres:// store is not supported yet; name a SQLite file", code: ExitStatus.usage)
+        }
         do { return try SQLiteStore(path: path) } catch {
             throw Console.fail("--db: \(error)", code: ExitStatus.failure)
         }
