@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "IVRTools", targets: ["IVRTools"]),
         .library(name: "IVRStore", targets: ["IVRStore"]),
         .library(name: "IVRSeal", targets: ["IVRSeal"]),
+        .library(name: "IVRAGI", targets: ["IVRAGI"]),
         .executable(name: "ivr", targets: ["ivr"]),
     ],
     dependencies: [
@@ -47,6 +48,13 @@ let package = Package(
             name: "IVRSeal",
             dependencies: ["IVRCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The Asterisk FastAGI protocol with no I/O: lines, the environment
+        // block, replies, commands and their quoting, the dialogue's state
+        // machine. The gateway's sockets wrap it.
+        .target(
+            name: "IVRAGI",
+            dependencies: ["IVRCore"]
+        ),
         .executableTarget(
             name: "ivr",
             dependencies: [
@@ -69,6 +77,7 @@ let package = Package(
         .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore", "IVRTools"], exclude: ["Golden"]),
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
+        .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore", .product(name: "GRDB", package: "GRDB.swift")]),
