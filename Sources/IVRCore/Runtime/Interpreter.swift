@@ -123,9 +123,16 @@ public struct Interpreter: Sendable {
         }
     }
 
-    public mutating func start(caller: String, called: String, language: String? = nil, time: Date) -> Output {
+    /// Starts the call. `variables` are set before the first state (a
+    /// gateway's `name=value` arguments); names the interpreter sets itself
+    /// (`caller`, `called`, `state`, `attempt`, `language`) are left out.
+    public mutating func start(caller: String, called: String, language: String? = nil, time: Date,
+                               variables: [String: String] = [:]) -> Output {
         guard call.phase == .notStarted else { return ignored(.alreadyStarted) }
         begin()
+        for (name, value) in variables where !FlowVocabulary.readOnlyVariables.contains(name) && name != "language" {
+            call.variables[name] = .text(value)
+        }
         call.caller = caller
         call.called = called
         call.language = language.flatMap(storage.machine.languageIndex) ?? 0
