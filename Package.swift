@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "IVRStore", targets: ["IVRStore"]),
         .library(name: "IVRSeal", targets: ["IVRSeal"]),
         .library(name: "IVRAGI", targets: ["IVRAGI"]),
+        .library(name: "IVRGateway", targets: ["IVRGateway"]),
         .executable(name: "ivr", targets: ["ivr"]),
     ],
     dependencies: [
@@ -55,6 +56,12 @@ let package = Package(
             name: "IVRAGI",
             dependencies: ["IVRCore"]
         ),
+        // What every gateway shares (SPEC 11): the flow library with its
+        // versions and reloads. No sockets here either.
+        .target(
+            name: "IVRGateway",
+            dependencies: ["IVRCore", "IVRTools", "IVRStore"]
+        ),
         .executableTarget(
             name: "ivr",
             dependencies: [
@@ -78,6 +85,7 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
+        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore"]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore", .product(name: "GRDB", package: "GRDB.swift")]),
