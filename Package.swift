@@ -16,12 +16,14 @@ let package = Package(
         .library(name: "IVRAGI", targets: ["IVRAGI"]),
         .library(name: "IVRGateway", targets: ["IVRGateway"]),
         .executable(name: "ivr", targets: ["ivr"]),
+        .executable(name: "ivr-gateway", targets: ["ivr-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -71,6 +73,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The gateways (SPEC 11-13): sockets around the pure sessions. SwiftNIO
+        // is here only, so that `ivr` builds without it.
+        .executableTarget(
+            name: "ivr-gateway",
+            dependencies: [
+                "IVRCore",
+                "IVRAGI",
+                "IVRGateway",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "ivr-bench",
             dependencies: [
@@ -85,7 +100,7 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
-        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore"]),
+        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore", "ivr-gateway"]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore", .product(name: "GRDB", package: "GRDB.swift")]),

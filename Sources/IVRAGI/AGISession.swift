@@ -287,7 +287,9 @@ public struct AGISession {
     private mutating func finish(hangUp: Bool) -> [Step] {
         let call = interpreter.call
         finishing += [.setVariable(name: "IVR_OUTCOME", value: call.outcome ?? FlowVocabulary.Outcome.failed.rawValue),
-                      .setVariable(name: "IVR_STATE", value: interpreter.variable("state") ?? "")]
+                      .setVariable(name: "IVR_STATE", value: interpreter.variable("state") ?? ""),
+                      // The call's language, for routing to an agent who speaks it.
+                      .setVariable(name: "IVR_VAR_language", value: interpreter.variable("language") ?? "")]
         for (name, value) in call.variables.sorted(by: { $0.key < $1.key }) where !call.sensitive.contains(name) {
             switch value {
             case .text(let text):

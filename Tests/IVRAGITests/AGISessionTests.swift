@@ -70,7 +70,8 @@ import IVRCore
         // "bye" has no recording and no TTS: logged and skipped.
         #expect(commands(steps) == [.noAudio(prompt: "bye", language: "en-US"), .send(.setVariable(name: "IVR_OUTCOME", value: "resolved"))])
         #expect(session.reply(.setVariable(name: "IVR_OUTCOME", value: "resolved"), Self.set) == [.send(.setVariable(name: "IVR_STATE", value: "done"))])
-        #expect(session.reply(.setVariable(name: "IVR_STATE", value: "done"), Self.set) == [.send(.hangup)])
+        #expect(session.reply(.setVariable(name: "IVR_STATE", value: "done"), Self.set) == [.send(.setVariable(name: "IVR_VAR_language", value: "en-US"))])
+        #expect(session.reply(.setVariable(name: "IVR_VAR_language", value: "en-US"), Self.set) == [.send(.hangup)])
         #expect(session.reply(.hangup, Self.set) == [.close])
         #expect(session.isClosed)
     }
@@ -87,7 +88,8 @@ import IVRCore
         #expect(session.hangupLine().isEmpty, "the command in flight carries the session on")
         steps = session.reply(.setVariable(name: "IVR_OUTCOME", value: "abandoned"), Self.set)
         #expect(steps == [.send(.setVariable(name: "IVR_STATE", value: "main"))])
-        #expect(session.reply(.setVariable(name: "IVR_STATE", value: "main"), Self.set) == [.close])
+        #expect(session.reply(.setVariable(name: "IVR_STATE", value: "main"), Self.set) == [.send(.setVariable(name: "IVR_VAR_language", value: "en-US"))])
+        #expect(session.reply(.setVariable(name: "IVR_VAR_language", value: "en-US"), Self.set) == [.close])
     }
 
     @Test func aMissingSoundFileIsToldApartFromAHangup() throws {
@@ -151,7 +153,7 @@ import IVRCore
         }
         #expect(next == [.close])
         #expect(sent == [.setVariable(name: "IVR_OUTCOME", value: "transferred"), .setVariable(name: "IVR_STATE", value: "agent"),
-                         .setVariable(name: "IVR_VAR_note", value: "needs a call back"), .setVariable(name: "IVR_VAR_ticket", value: "A12"),
+                         .setVariable(name: "IVR_VAR_language", value: "en-US"), .setVariable(name: "IVR_VAR_note", value: "needs a call back"), .setVariable(name: "IVR_VAR_ticket", value: "A12"),
                          .hangup])
     }
 

@@ -1,0 +1,113 @@
+import Foundation
+import IVRAGI
+import IVRCore
+import IVRGateway
+import NIOCore
+
+/// One FastAGI connection: bytes in go to the `AGIDialogue`, its events to
+/// the `AGISession`, and the session's steps are carried out in one switch.
+/// It decides nothing; the dialogue and the session do.
+final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    // Touched only on the channel's event loop.
+    private var dialogue = AGIDialogue()
+    private var session: AGISession?
+    private var flow: FlowLibrary.Flow?
+    /// Commands sent for a session that could not start (an unknown flow).
+    private var refusing: [AGICommand] = []
+    private var callID = ""
+    private let gateway: Gateway
+
+    init(gateway: Gateway) {
+        self.gateway = gateway
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .seconds(Int64(Gateway.environmentSeconds))) {
+            let (connection, context) = loopBound.value
+            if let event = connection.dialogue.environmentTimedOut() { connection.handle(event, context) }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        for event in dialogue.receive(buffer.readableBytesView) { handle(event, context) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The peer went away: a call not ended ends where it stands.
+        if let steps = session?.protocolError(), !steps.isEmpty { perform(steps, context) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func handle(_ event: AGIDialogue.Event, _ context: ChannelHandlerContext) {
+        switch event {
+        case .environment(let environment):
+            callID = environment.uniqueID
+            guard let flow = gateway.library.flow(named: environment.script) else {
+                gateway.log("call \(callID): no flow '\(environment.script)'")
+                refusing = AGISession.unknownFlow("no flow named '\(environment.script)'")
+                sendRefusal(context)
+                return
+            }
+            self.flow = flow
+            var session = AGISession(machine: flow.machine, options: gateway.options)
+            gateway.log("call \(callID) started: flow \(flow.name), version \(flow.version.prefix(12))")
+            let steps = session.start(environment, now: Date())
+            self.session = session
+            perform(steps, context)
+        case .reply(let command, let reply):
+            if session == nil {
+                sendRefusal(context)
+            } else if let steps = session?.reply(command, reply) {
+                perform(steps, context)
+            }
+        case .hangup:
+            if let steps = session?.hangupLine() { perform(steps, context) }
+        case .protocolError(let reason):
+            gateway.log("call \(callID): \(reason); the session ends")
+            if let steps = session?.protocolError() { perform(steps, context) } else { context.close(promise: nil) }
+        }
+    }
+
+    private func sendRefusal(_ context: ChannelHandlerContext) {
+        guard !refusing.isEmpty else {
+            context.close(promise: nil)
+            return
+        }
+        send(refusing.removeFirst(), context)
+    }
+
+    /// The one switch: each step as the session asked.
+    private func perform(_ steps: [AGISession.Step], _ context: ChannelHandlerContext) {
+        for step in steps {
+            switch step {
+            case .send(let command):
+                send(command, context)
+            case let .lookup(table, key):
+                let record = flow?.tables.find(table: table, key: key)
+                if let more = session?.lookupResult(record) { perform(more, context) }
+            case .interpreted:
+                break  // records and popularity: with --db (not yet)
+            case let .noAudio(prompt, language):
+                gateway.logOnce("no recording of '\(prompt)' in \(language) and --tts none: skipped")
+            case .missingSound(let sound):
+                gateway.log("call \(callID): Asterisk could not play '\(sound)'; the call goes on")
+            case .close:
+                gateway.log("call \(callID) ended: \(session?.interpreter.call.outcome ?? "interrupted")")
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func send(_ command: AGICommand, _ context: ChannelHandlerContext) {
+        guard let line = dialogue.send(command) else { return }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line)), promise: nil)
+    }
+}

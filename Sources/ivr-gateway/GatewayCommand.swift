@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import IVRAGI
+import IVRCore
+import IVRGateway
+import NIOCore
+import NIOPosix
+
+@main
+struct GatewayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ivr-gateway",
+        abstract: "Answer real calls with IVR flows.",
+        subcommands: [AGICommandLine.self]
+    )
+}
+
+struct AGICommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agi",
+        abstract: "Serve FastAGI: a dialplan reaches a flow with AGI(agi://HOST:PORT/FLOW,name=value,...)."
+    )
+
+    @Argument(help: "Flow files, or directories of flows.") var paths: [String]
+    @Option(help: "HOST:PORT to listen on (FastAGI has no authentication: keep it on a trusted network).") var listen = "127.0.0.1:4573"
+    @Option(help: "Prompts without a recording: none (skipped, logged) or exec:APP (EXEC APP \"text\").") var tts = "none"
+    @Option(help: "Transfers: dialplan (set IVR_TRANSFER and end) or dial:TEMPLATE (EXEC Dial with {target}).") var transfer = "dialplan"
+
+    func run() throws {
+        let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
+        let (host, port) = try Self.address(listen)
+        var library = FlowLibrary()
+        let refusals = library.load(paths)
+        for refusal in refusals {
+            for diagnostic in refusal.diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+            FileHandle.standardError.write(Data("ivr-gateway: \(refusal.path): \(refusal.reason)\n".utf8))
+        }
+        guard refusals.isEmpty else { throw ExitCode(1) }
+        guard !library.current.isEmpty else {
+            FileHandle.standardError.write(Data("ivr-gateway: no flow in \(paths.joined(separator: ", "))\n".utf8))
+            throw ExitCode(1)
+        }
+        let gateway = Gateway(library: library, options: options)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AGIConnection(gateway: gateway)) }
+            }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let bound = channel.localAddress?.port ?? port
+        gateway.log("serving \(library.current.keys.sorted().joined(separator: ", ")) over FastAGI on \(host):\(bound)")
+        try channel.closeFuture.wait()
+        try group.syncShutdownGracefully()
+    }
+
+    static func tts(_ text: String) throws -> AGISession.TTS {
+        if text == "none" { return .none }
+        if text.hasPrefix("exec:"), text.count > 5 { return .exec(String(text.dropFirst(5))) }
+        throw ValidationError("--tts: write none or exec:APP, not '\(text)'")
+    }
+
+    static func transfer(_ text: String) throws -> AGISession.Transfer {
+        if text == "dialplan" { return .dialplan }
+        if text.hasPrefix("dial:"), text.contains("{target}") { return .dial(template: String(text.dropFirst(5))) }
+        throw ValidationError("--transfer: write dialplan or dial:TEMPLATE with {target}, such as dial:PJSIP/{target}, not '\(text)'")
+    }
+
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen: write HOST:PORT, such as 127.0.0.1:4573, not '\(text)'")
+        }
+        return (String(text[..<colon]), port)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// The built `ivr-gateway agi` against a faithful fake Asterisk over TCP.
+@Suite(.serialized) struct AGIGatewayTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("ivr-gateway")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/ivr-gateway")
+    }
+
+    /// Starts the gateway on a free port; returns it and the port.
+    static func start(_ arguments: [String] = []) throws -> (Process, Int, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["agi", "Flows", "--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = root
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            seen += String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+            if let range = seen.range(of: "over FastAGI on 127.0.0.1:"), let end = seen[range.upperBound...].firstIndex(of: "\n"),
+               let port = Int(seen[range.upperBound..<end]) {
+                return (process, port, errors)
+            }
+        }
+        process.terminate()
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    @Test func aHotlineCallAndItsEndVariables() throws {
+        let (gateway, port, _) = try Self.start(["--tts", "exec:Festival"])
+        defer { gateway.terminate() }
+        let asterisk = try FakeAsterisk(port: port)
+        // English, then service points, then the caller hangs up at the service points menu.
+        let commands = asterisk.call(flow: "hotline", keys: ["3", "1"])
+        #expect(commands.first == "ANSWER")
+        #expect(commands[1] == "EXEC Festival \"Hello, and welcome to the customer service hotline.\"", "TTS for prompts without a recording")
+        #expect(commands.filter { $0.hasPrefix("WAIT FOR DIGIT") } == ["WAIT FOR DIGIT 4000", "WAIT FOR DIGIT 5000", "WAIT FOR DIGIT 5000"])
+        #expect(Array(commands.suffix(3)) == ["SET VARIABLE IVR_OUTCOME abandoned", "SET VARIABLE IVR_STATE service_points",
+                                              "SET VARIABLE IVR_VAR_language en-US"])
+        #expect(!commands.contains("HANGUP"), "the caller's line is gone: no HANGUP of ours")
+    }
+
+    @Test func anUnknownFlowSaysSoOnTheChannelAndEnds() throws {
+        let (gateway, port, _) = try Self.start()
+        defer { gateway.terminate() }
+        let asterisk = try FakeAsterisk(port: port)
+        let commands = asterisk.call(flow: "pharmacy", keys: [])
+        #expect(commands == ["SET VARIABLE IVR_OUTCOME error", "SET VARIABLE IVR_ERROR \"no flow named 'pharmacy'\""])
+    }
+
+    @Test func aPeerThatSendsGarbageLosesOnlyItsOwnCall() throws {
+        let (gateway, port, _) = try Self.start()
+        defer { gateway.terminate() }
+        let broken = try FakeAsterisk(port: port)
+        broken.send(FakeAsterisk.environment(flow: "hotline"))
+        #expect(broken.line() == "ANSWER")
+        broken.send("this is not a reply\n")
+        #expect(broken.line() == nil, "the gateway closed that session")
+        let endless = try FakeAsterisk(port: port)
+        endless.send(String(repeating: "x", count: 9000))
+        #expect(endless.line() == nil, "a line over 8 KiB ends the session")
+        // Another call is served as usual.
+        let asterisk = try FakeAsterisk(port: port)
+        let commands = asterisk.call(flow: "utility", keys: [])
+        #expect(commands.first == "ANSWER" && commands.suffix(3) == ["SET VARIABLE IVR_OUTCOME abandoned", "SET VARIABLE IVR_STATE main",
+                                                                     "SET VARIABLE IVR_VAR_language en-US"])
+    }
+}
