@@ -81,6 +81,7 @@ let package = Package(
                 "IVRCore",
                 "IVRAGI",
                 "IVRGateway",
+                "IVRStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,7 +101,8 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
-        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore", "ivr-gateway"]),
+        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore", "ivr-gateway",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRCLITests", dependencies: ["ivr", "IVRCore", "IVRTools", "IVRStore", .product(name: "GRDB", package: "GRDB.swift")]),

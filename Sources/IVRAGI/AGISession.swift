@@ -76,9 +76,12 @@ public struct AGISession {
     /// A command is awaiting its reply (the dialogue allows one).
     var inFlight = false
 
-    public init(machine: Machine, options: Options = Options()) {
+    /// `popularity`: article hits as the store had them when the call
+    /// started (they order `top` menus).
+    public init(machine: Machine, options: Options = Options(), popularity: Popularity = Popularity()) {
         self.options = options
         interpreter = Interpreter(machine: machine)
+        interpreter.popularity = popularity
         interpreter.tracing = false
         interpreter.coverage = true
     }

@@ -18,6 +18,10 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     /// Commands sent for a session that could not start (an unknown flow).
     private var refusing: [AGICommand] = []
     private var callID = ""
+    private var recorder: CallRecorder?
+    private var writer: Gateway.RecordWriter?
+    /// Hits and resolutions not yet written (with the next record save).
+    private var counts: [Action] = []
     private let gateway: Gateway
 
     init(gateway: Gateway) {
@@ -57,11 +61,20 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             self.flow = flow
-            var session = AGISession(machine: flow.machine, options: gateway.options)
-            gateway.log("call \(callID) started: flow \(flow.name), version \(flow.version.prefix(12))")
-            let steps = session.start(environment, now: Date())
-            self.session = session
-            perform(steps, context)
+            guard let store = gateway.store else {
+                begin(environment, flow, Popularity(), context)
+                return
+            }
+            // Popularity as the store has it when the call starts, read off the event loop.
+            let names = flow.machine.knowledgeBases.map(\.name)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            Task {
+                let popularity = (try? await store.popularity(knowledgeBases: names)) ?? Popularity()
+                loopBound.eventLoop.execute {
+                    let (connection, context) = loopBound.value
+                    connection.begin(environment, flow, popularity, context)
+                }
+            }
         case .reply(let command, let reply):
             if session == nil {
                 sendRefusal(context)
@@ -74,6 +87,21 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
             gateway.log("call \(callID): \(reason); the session ends")
             if let steps = session?.protocolError() { perform(steps, context) } else { context.close(promise: nil) }
         }
+    }
+
+    private func begin(_ environment: AGIEnvironment, _ flow: FlowLibrary.Flow, _ popularity: Popularity, _ context: ChannelHandlerContext) {
+        var session = AGISession(machine: flow.machine, options: gateway.options, popularity: popularity)
+        let now = Date()
+        if let store = gateway.store {
+            writer = Gateway.RecordWriter(store: store, gateway: gateway)
+            let language = environment.namedArguments.first { $0.name == "lang" }?.value ?? flow.machine.languages.first ?? ""
+            recorder = CallRecorder(id: callID.isEmpty ? UUID().uuidString : callID, flow: flow.name, machine: flow.machine,
+                                    caller: environment.caller, called: environment.called, started: now, language: language)
+        }
+        gateway.log("call \(callID) started: flow \(flow.name), version \(flow.version.prefix(12))")
+        let steps = session.start(environment, now: now)
+        self.session = session
+        perform(steps, context)
     }
 
     private func sendRefusal(_ context: ChannelHandlerContext) {
@@ -93,13 +121,23 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
             case let .lookup(table, key):
                 let record = flow?.tables.find(table: table, key: key)
                 if let more = session?.lookupResult(record) { perform(more, context) }
-            case .interpreted:
-                break  // records and popularity: with --db (not yet)
+            case let .interpreted(event, output):
+                guard recorder != nil, let session else { break }
+                counts += output.actions.filter { if case .play = $0 { return false } else { return true } }
+                let call = session.interpreter.call
+                let language = flow?.machine.languages.indices.contains(call.language) == true ? flow?.machine.languages[call.language] ?? "" : ""
+                if recorder?.observe(event, output, at: Date(), language: language) == true, let record = recorder?.record {
+                    writer?.save(record, counts: counts)
+                    counts = []
+                }
             case let .noAudio(prompt, language):
                 gateway.logOnce("no recording of '\(prompt)' in \(language) and --tts none: skipped")
             case .missingSound(let sound):
                 gateway.log("call \(callID): Asterisk could not play '\(sound)'; the call goes on")
             case .close:
+                if let record = recorder?.record { writer?.save(record, counts: counts) }
+                counts = []
+                recorder = nil
                 gateway.log("call \(callID) ended: \(session?.interpreter.call.outcome ?? "interrupted")")
                 context.close(promise: nil)
             }

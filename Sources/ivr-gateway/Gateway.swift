@@ -1,6 +1,8 @@
 import Foundation
 import IVRAGI
+import IVRCore
 import IVRGateway
+import IVRStore
 
 /// What every connection of a gateway shares: the flows, the options, the
 /// log. Immutable after start-up except the log's memory of lines said once.
@@ -9,12 +11,43 @@ final class Gateway: @unchecked Sendable {
 
     let library: FlowLibrary
     let options: AGISession.Options
+    /// `--db`: records and popularity, written off the event loop.
+    let store: SQLiteStore?
     private var said = Set<String>()
     private let lock = NSLock()
 
-    init(library: FlowLibrary, options: AGISession.Options) {
+    init(library: FlowLibrary, options: AGISession.Options, store: SQLiteStore?) {
         self.library = library
         self.options = options
+        self.store = store
+    }
+
+    /// Saves a call's records in the order given: each save waits for the
+    /// one before (a later state of the call never lands first).
+    final class RecordWriter: @unchecked Sendable {
+        // Touched only on one event loop.
+        private var last: Task<Void, Never>?
+        private let store: SQLiteStore
+        private let gateway: Gateway
+
+        init(store: SQLiteStore, gateway: Gateway) {
+            self.store = store
+            self.gateway = gateway
+        }
+
+        func save(_ record: CallRecord, counts: [Action]) {
+            let previous = last
+            let store = store, gateway = gateway
+            last = Task {
+                await previous?.value
+                do {
+                    for action in counts { try await store.record(action) }
+                    try await store.save(record)
+                } catch {
+                    gateway.log("call \(record.id): --db: \(error)")
+                }
+            }
+        }
     }
 
     func log(_ line: String) {

@@ -3,6 +3,7 @@ import Foundation
 import IVRAGI
 import IVRCore
 import IVRGateway
+import IVRStore
 import NIOCore
 import NIOPosix
 
@@ -25,6 +26,7 @@ struct AGICommandLine: ParsableCommand {
     @Option(help: "HOST:PORT to listen on (FastAGI has no authentication: keep it on a trusted network).") var listen = "127.0.0.1:4573"
     @Option(help: "Prompts without a recording: none (skipped, logged) or exec:APP (EXEC APP \"text\").") var tts = "none"
     @Option(help: "Transfers: dialplan (set IVR_TRANSFER and end) or dial:TEMPLATE (EXEC Dial with {target}).") var transfer = "dialplan"
+    @Option(help: "The store (SQLite file): every call's record and the knowledge-base popularity.") var db: String?
 
     func run() throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
@@ -40,7 +42,14 @@ struct AGICommandLine: ParsableCommand {
             FileHandle.standardError.write(Data("ivr-gateway: no flow in \(paths.joined(separator: ", "))\n".utf8))
             throw ExitCode(1)
         }
-        let gateway = Gateway(library: library, options: options)
+        var store: SQLiteStore?
+        if let db {
+            do { store = try SQLiteStore(path: db) } catch {
+                FileHandle.standardError.write(Data("ivr-gateway: --db: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        let gateway = Gateway(library: library, options: options, store: store)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)

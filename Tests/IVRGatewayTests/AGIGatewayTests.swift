@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The built `ivr-gateway agi` against a faithful fake Asterisk over TCP.
@@ -76,5 +77,31 @@ import Testing
         let commands = asterisk.call(flow: "utility", keys: [])
         #expect(commands.first == "ANSWER" && commands.suffix(3) == ["SET VARIABLE IVR_OUTCOME abandoned", "SET VARIABLE IVR_STATE main",
                                                                      "SET VARIABLE IVR_VAR_language en-US"])
+    }
+
+    @Test func everyCallLeavesARecordAndItsArticleHits() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).db").path
+        let (gateway, port, _) = try Self.start(["--db", db])
+        defer { gateway.terminate() }
+        // English, FAQ, card questions, the first article; then the caller hangs up at the after menu.
+        let commands = try FakeAsterisk(port: port).call(flow: "hotline", keys: ["3", "4", "1", "1"])
+        #expect(commands.contains("SET VARIABLE IVR_OUTCOME abandoned"))
+        var outcome: String?
+        var states: [String] = []
+        var hits = 0
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            Thread.sleep(forTimeInterval: 0.1)
+            (outcome, states, hits) = try DatabaseQueue(path: db).read { db in
+                (try String.fetchOne(db, sql: "SELECT outcome FROM call_records"),
+                 try String.fetchAll(db, sql: "SELECT state FROM call_steps ORDER BY seq"),
+                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(hits), 0) FROM popularity") ?? 0)
+            }
+        } while outcome == nil && Date() < deadline
+        #expect(outcome == "abandoned")
+        #expect(states == ["welcome", "language", "main", "faq", "card_faq"])
+        #expect(hits == 1, "the article played is counted")
+        let caller = try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "SELECT caller FROM call_records") }
+        #expect(caller == "13800138000")
     }
 }
