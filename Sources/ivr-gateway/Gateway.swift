@@ -9,17 +9,42 @@ import IVRStore
 final class Gateway: @unchecked Sendable {
     static let environmentSeconds = 5
 
-    let library: FlowLibrary
+    /// The flows new calls start on; swapped whole by a reload.
+    var library: FlowLibrary {
+        lock.lock()
+        defer { lock.unlock() }
+        return currentLibrary
+    }
+    private var currentLibrary: FlowLibrary
+    let paths: [String]
     let options: AGISession.Options
     /// `--db`: records and popularity, written off the event loop.
     let store: SQLiteStore?
     private var said = Set<String>()
     private let lock = NSLock()
 
-    init(library: FlowLibrary, options: AGISession.Options, store: SQLiteStore?) {
-        self.library = library
+    init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?) {
+        currentLibrary = library
+        self.paths = paths
         self.options = options
         self.store = store
+    }
+
+    /// Compiles every flow again (on `SIGHUP`): flows that compile serve
+    /// their new version to new calls; calls in progress keep the machine
+    /// they started with; a flow that does not compile is refused, its
+    /// diagnostics logged, and its running version keeps serving.
+    func reload() {
+        var next = library
+        let refusals = next.load(paths)
+        for refusal in refusals {
+            for diagnostic in refusal.diagnostics { log(diagnostic.description) }
+            log("reload: \(refusal.path) refused: \(refusal.reason); its running version keeps serving")
+        }
+        lock.lock()
+        currentLibrary = next
+        lock.unlock()
+        log("reloaded: " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
     }
 
     /// Saves a call's records in the order given: each save waits for the

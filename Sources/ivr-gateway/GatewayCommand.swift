@@ -49,7 +49,12 @@ struct AGICommandLine: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let gateway = Gateway(library: library, options: options, store: store)
+        let gateway = Gateway(library: library, paths: paths, options: options, store: store)
+        // SIGHUP: compile again, off the event loops.
+        signal(SIGHUP, SIG_IGN)
+        let reloads = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ivr-gateway.reload"))
+        reloads.setEventHandler { gateway.reload() }
+        reloads.resume()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -59,8 +64,10 @@ struct AGICommandLine: ParsableCommand {
             }
         let channel = try bootstrap.bind(host: host, port: port).wait()
         let bound = channel.localAddress?.port ?? port
-        gateway.log("serving \(library.current.keys.sorted().joined(separator: ", ")) over FastAGI on \(host):\(bound)")
+        gateway.log("serving " + library.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }
+            .joined(separator: ", ") + " over FastAGI on \(host):\(bound)")
         try channel.closeFuture.wait()
+        reloads.cancel()
         try group.syncShutdownGracefully()
     }
 

@@ -17,11 +17,11 @@ import Testing
     }
 
     /// Starts the gateway on a free port; returns it and the port.
-    static func start(_ arguments: [String] = []) throws -> (Process, Int, Pipe) {
+    static func start(_ arguments: [String] = [], in directory: URL = root) throws -> (Process, Int, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["agi", "Flows", "--listen", "127.0.0.1:0"] + arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -103,5 +103,70 @@ import Testing
         #expect(hits == 1, "the article played is counted")
         let caller = try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "SELECT caller FROM call_records") }
         #expect(caller == "13800138000")
+    }
+
+    /// Reads the gateway's log until `text` shows (or 10 s pass).
+    static func wait(for text: String, in log: Pipe, seen: inout String) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while !seen.contains(text), Date() < deadline {
+            seen += String(decoding: log.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        return seen.contains(text)
+    }
+
+    static func versions(in log: String) -> [String] {
+        log.components(separatedBy: "\n").compactMap { line in
+            guard line.contains("started: flow hotline, version ") else { return nil }
+            return line.components(separatedBy: "version ").last
+        }
+    }
+
+    @Test func aReloadServesNewCallsTheNewVersionAndRefusesABrokenOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for name in ["Flows", "Prompts"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        let (gateway, port, log) = try Self.start(in: directory)
+        defer { gateway.terminate() }
+        var seen = ""
+        // A call in progress across the reload: answered, at its first wait.
+        let inProgress = try FakeAsterisk(port: port)
+        inProgress.send(FakeAsterisk.environment(flow: "hotline"))
+        #expect(inProgress.line() == "ANSWER")
+        inProgress.send("200 result=0\n")
+        #expect(inProgress.line() == "WAIT FOR DIGIT 4000")
+
+        let catalog = directory.appendingPathComponent("Prompts/en-US.yaml")
+        try (try String(contentsOf: catalog, encoding: .utf8) + "\nnew_prompt: New.\n").write(to: catalog, atomically: true, encoding: .utf8)
+        kill(gateway.processIdentifier, SIGHUP)
+        #expect(Self.wait(for: "reloaded:", in: log, seen: &seen))
+        _ = try FakeAsterisk(port: port).call(flow: "hotline", keys: [])
+        #expect(Self.wait(for: "ended", in: log, seen: &seen))
+
+        // The call that started before the reload goes on and ends as usual.
+        inProgress.send("200 result=-1\n")
+        var rest: [String] = []
+        while let line = inProgress.line() {
+            rest.append(line)
+            inProgress.send("200 result=1\n")
+        }
+        #expect(rest.first == "SET VARIABLE IVR_OUTCOME abandoned")
+
+        let flow = directory.appendingPathComponent("Flows/hotline.yaml")
+        try (try String(contentsOf: flow, encoding: .utf8)).replacingOccurrences(of: "next: language", with: "next: langauge")
+            .write(to: flow, atomically: true, encoding: .utf8)
+        kill(gateway.processIdentifier, SIGHUP)
+        #expect(Self.wait(for: "refused", in: log, seen: &seen))
+        #expect(seen.contains("error: unknown state 'langauge' (did you mean 'language'?)"))
+        _ = try FakeAsterisk(port: port).call(flow: "hotline", keys: [])
+        Thread.sleep(forTimeInterval: 0.3)
+        seen += String(decoding: log.fileHandleForReading.availableData, as: UTF8.self)
+        let versions = Self.versions(in: seen)
+        #expect(versions.count == 3, "\(seen)")
+        if versions.count == 3 {
+            #expect(versions[1] != versions[0], "the reload's version serves new calls")
+            #expect(versions[2] == versions[1], "a broken reload leaves the running version serving")
+        }
     }
 }
