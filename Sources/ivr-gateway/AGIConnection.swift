@@ -29,6 +29,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        gateway.callOpened()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .seconds(Int64(Gateway.environmentSeconds))) {
             let (connection, context) = loopBound.value
@@ -42,6 +43,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        defer { gateway.callClosed() }
         // The peer went away: a call not ended ends where it stands.
         if let steps = session?.protocolError(), !steps.isEmpty { perform(steps, context) }
     }

@@ -22,6 +22,46 @@ final class Gateway: @unchecked Sendable {
     let store: SQLiteStore?
     private var said = Set<String>()
     private let lock = NSLock()
+    private var active = 0
+    private var writes = 0
+
+    /// Store writes not yet done (waited for before the process exits).
+    var pendingWrites: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return writes
+    }
+
+    func writeStarted() {
+        lock.lock()
+        writes += 1
+        lock.unlock()
+    }
+
+    func writeEnded() {
+        lock.lock()
+        writes -= 1
+        lock.unlock()
+    }
+
+    /// Connections (calls) open now.
+    var activeCalls: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return active
+    }
+
+    func callOpened() {
+        lock.lock()
+        active += 1
+        lock.unlock()
+    }
+
+    func callClosed() {
+        lock.lock()
+        active -= 1
+        lock.unlock()
+    }
 
     init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?) {
         currentLibrary = library
@@ -63,8 +103,10 @@ final class Gateway: @unchecked Sendable {
         func save(_ record: CallRecord, counts: [Action]) {
             let previous = last
             let store = store, gateway = gateway
+            gateway.writeStarted()
             last = Task {
                 await previous?.value
+                defer { gateway.writeEnded() }
                 do {
                     for action in counts { try await store.record(action) }
                     try await store.save(record)

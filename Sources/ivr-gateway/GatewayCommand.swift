@@ -27,10 +27,14 @@ struct AGICommandLine: ParsableCommand {
     @Option(help: "Prompts without a recording: none (skipped, logged) or exec:APP (EXEC APP \"text\").") var tts = "none"
     @Option(help: "Transfers: dialplan (set IVR_TRANSFER and end) or dial:TEMPLATE (EXEC Dial with {target}).") var transfer = "dialplan"
     @Option(help: "The store (SQLite file): every call's record and the knowledge-base popularity.") var db: String?
+    @Option(help: "On SIGTERM, how long calls in progress may take to finish before the gateway exits, such as 30s.") var drain = "30s"
 
     func run() throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
         let (host, port) = try Self.address(listen)
+        guard let drainSeconds = Duration.seconds(drain) else {
+            throw ValidationError("--drain: write a number with s, m or h, such as 30s, not '\(drain)'")
+        }
         var library = FlowLibrary()
         let refusals = library.load(paths)
         for refusal in refusals {
@@ -66,8 +70,25 @@ struct AGICommandLine: ParsableCommand {
         let bound = channel.localAddress?.port ?? port
         gateway.log("serving " + library.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }
             .joined(separator: ", ") + " over FastAGI on \(host):\(bound)")
+        // SIGTERM: stop taking calls, let those in progress finish (at most
+        // --drain), then exit.
+        signal(SIGTERM, SIG_IGN)
+        let terminations = DispatchSource.makeSignalSource(signal: SIGTERM, queue: DispatchQueue(label: "ivr-gateway.drain"))
+        terminations.setEventHandler {
+            gateway.log("SIGTERM: no new calls; \(gateway.activeCalls) in progress may take up to \(drain)")
+            channel.close(promise: nil)
+        }
+        terminations.resume()
         try channel.closeFuture.wait()
+        let deadline = Date().addingTimeInterval(drainSeconds)
+        while gateway.activeCalls > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if gateway.activeCalls > 0 { gateway.log("drained for \(drain): \(gateway.activeCalls) call(s) cut off") }
+        // Records already handed to the store are written before the exit.
+        let writesDeadline = Date().addingTimeInterval(10)
+        while gateway.pendingWrites > 0, Date() < writesDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        gateway.log("stopped")
         reloads.cancel()
+        terminations.cancel()
         try group.syncShutdownGracefully()
     }
 

@@ -169,4 +169,28 @@ import Testing
             #expect(versions[2] == versions[1], "a broken reload leaves the running version serving")
         }
     }
+
+    @Test func sigtermTakesNoNewCallsAndLetsTheCallInProgressFinish() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID().uuidString).db").path
+        let (gateway, port, log) = try Self.start(["--db", db, "--drain", "20s"])
+        defer { if gateway.isRunning { gateway.terminate() } }
+        var seen = ""
+        let inProgress = try FakeAsterisk(port: port)
+        inProgress.send(FakeAsterisk.environment(flow: "hotline"))
+        #expect(inProgress.line() == "ANSWER")
+        inProgress.send("200 result=0\n")
+        #expect(inProgress.line() == "WAIT FOR DIGIT 4000")
+        kill(gateway.processIdentifier, SIGTERM)
+        #expect(Self.wait(for: "no new calls; 1 in progress", in: log, seen: &seen))
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect((try? FakeAsterisk(port: port)) == nil, "no new calls")
+        #expect(gateway.isRunning, "the call in progress is not cut off")
+        // The caller hangs up; the call ends as usual, and the gateway with it.
+        inProgress.send("200 result=-1\n")
+        while inProgress.line() != nil { inProgress.send("200 result=1\n") }
+        gateway.waitUntilExit()
+        #expect(gateway.terminationStatus == 0)
+        let outcome = try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "SELECT outcome FROM call_records") }
+        #expect(outcome == "abandoned", "its record was written before the exit")
+    }
 }
