@@ -30,6 +30,12 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         gateway.callOpened()
+        let peer = context.channel.remoteAddress?.ipAddress ?? ""
+        guard gateway.allowed.allows(peer) else {
+            gateway.log("refused a connection from \(peer): not loopback and not in --allow")
+            context.close(promise: nil)
+            return
+        }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .seconds(Int64(Gateway.environmentSeconds))) {
             let (connection, context) = loopBound.value

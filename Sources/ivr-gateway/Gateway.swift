@@ -63,7 +63,11 @@ final class Gateway: @unchecked Sendable {
         lock.unlock()
     }
 
-    init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?) {
+    /// Peers allowed besides loopback (`--allow`).
+    let allowed: AddressFilter
+
+    init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?, allowed: AddressFilter) {
+        self.allowed = allowed
         currentLibrary = library
         self.paths = paths
         self.options = options

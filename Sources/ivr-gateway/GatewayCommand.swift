@@ -28,10 +28,15 @@ struct AGICommandLine: ParsableCommand {
     @Option(help: "Transfers: dialplan (set IVR_TRANSFER and end) or dial:TEMPLATE (EXEC Dial with {target}).") var transfer = "dialplan"
     @Option(help: "The store (SQLite file): every call's record and the knowledge-base popularity.") var db: String?
     @Option(help: "On SIGTERM, how long calls in progress may take to finish before the gateway exits, such as 30s.") var drain = "30s"
+    @Option(help: "Peers allowed besides loopback, as CIDR blocks such as 10.0.0.0/8 (FastAGI has no authentication).") var allow: [String] = []
 
     func run() throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
         let (host, port) = try Self.address(listen)
+        var filter = AddressFilter()
+        for block in allow {
+            if let problem = filter.allow(block) { throw ValidationError("--allow: \(problem)") }
+        }
         guard let drainSeconds = Duration.seconds(drain) else {
             throw ValidationError("--drain: write a number with s, m or h, such as 30s, not '\(drain)'")
         }
@@ -53,7 +58,7 @@ struct AGICommandLine: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let gateway = Gateway(library: library, paths: paths, options: options, store: store)
+        let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter)
         // SIGHUP: compile again, off the event loops.
         signal(SIGHUP, SIG_IGN)
         let reloads = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ivr-gateway.reload"))
