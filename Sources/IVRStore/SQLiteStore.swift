@@ -408,6 +408,21 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         }
     }
 
+    /// How many calls each machine version took, and when the last one
+    /// started (from the call records).
+    public func callsByVersion() async throws(StoreError) -> [String: (calls: Int, last: Date?)] {
+        try await read { db in
+            var counts: [String: (calls: Int, last: Date?)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT machine_version AS version, COUNT(*) AS n, MAX(started) AS last FROM call_records GROUP BY machine_version
+                """) {
+                counts[try Self.text(row, "version", "a version")] = (try Self.count(row, "n", "a version's calls"),
+                                                                       try Self.time(row, "last", "a version's last call"))
+            }
+            return counts
+        }
+    }
+
     static func storedVersion(_ row: Row) throws -> StoredVersion {
         let version = try text(row, "version", "a version")
         let place = "version \(version)"

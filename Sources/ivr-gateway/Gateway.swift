@@ -88,7 +88,23 @@ final class Gateway: @unchecked Sendable {
         lock.lock()
         currentLibrary = next
         lock.unlock()
+        keepVersions(next)
         log("reloaded: " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
+    }
+
+    /// Every version served goes to the store with its files (SPEC 11), so
+    /// another instance, or this one after a restart, can rebuild it.
+    func keepVersions(_ library: FlowLibrary) {
+        guard let store else { return }
+        let served = library.current.values.map(FlowLibrary.stored)
+        let now = Date()
+        writeStarted()
+        Task {
+            defer { self.writeEnded() }
+            for version in served {
+                do { try await store.served(version, at: now) } catch { self.log("--db: version \(version.version.prefix(12)): \(error)") }
+            }
+        }
     }
 
     /// Saves a call's records in the order given: each save waits for the

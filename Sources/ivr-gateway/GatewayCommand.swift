@@ -59,6 +59,7 @@ struct AGICommandLine: ParsableCommand {
             }
         }
         let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter)
+        gateway.keepVersions(library)
         // SIGHUP: compile again, off the event loops.
         signal(SIGHUP, SIG_IGN)
         let reloads = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ivr-gateway.reload"))

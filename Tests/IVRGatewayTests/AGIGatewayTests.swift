@@ -6,14 +6,16 @@ import Testing
 @Suite(.serialized) struct AGIGatewayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var executable: URL {
+    static var executable: URL { built("ivr-gateway") }
+
+    static func built(_ name: String) -> URL {
         var directory = Bundle.main.bundleURL
         for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("ivr-gateway")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
-        return root.appendingPathComponent(".build/debug/ivr-gateway")
+        return root.appendingPathComponent(".build/debug/" + name)
     }
 
     /// Starts the gateway on a free port; returns it and the port.
@@ -192,5 +194,40 @@ import Testing
         #expect(gateway.terminationStatus == 0)
         let outcome = try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "SELECT outcome FROM call_records") }
         #expect(outcome == "abandoned", "its record was written before the exit")
+    }
+
+    @Test func versionsServedAreKeptInTheStoreWithTheirCalls() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("versions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for name in ["Flows", "Prompts"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        let db = directory.appendingPathComponent("store.db").path
+        let (gateway, port, log) = try Self.start(["--db", db], in: directory)
+        defer { gateway.terminate() }
+        var seen = ""
+        _ = try FakeAsterisk(port: port).call(flow: "hotline", keys: [])
+        let catalog = directory.appendingPathComponent("Prompts/en-US.yaml")
+        try (try String(contentsOf: catalog, encoding: .utf8) + "\nnew_prompt: New.\n").write(to: catalog, atomically: true, encoding: .utf8)
+        kill(gateway.processIdentifier, SIGHUP)
+        #expect(Self.wait(for: "reloaded:", in: log, seen: &seen))
+        _ = try FakeAsterisk(port: port).call(flow: "hotline", keys: [])
+        _ = try FakeAsterisk(port: port).call(flow: "hotline", keys: [])
+        kill(gateway.processIdentifier, SIGTERM)
+        gateway.waitUntilExit()
+        let process = Process()
+        process.executableURL = Self.built("ivr")
+        process.arguments = ["versions", "--db", db, "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let rows = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let hotline = rows.filter { $0["flow"] as? String == "hotline" }
+        #expect(hotline.count == 2, "\(text)")
+        #expect(hotline.map { $0["calls"] as? Int } == [1, 2], "calls on each version")
+        #expect(rows.contains { $0["flow"] as? String == "utility" })
+        #expect((hotline.first?["files"] as? [String])?.contains("hotline.yaml") == true)
     }
 }

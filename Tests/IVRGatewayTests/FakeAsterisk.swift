@@ -45,9 +45,12 @@ final class FakeAsterisk {
         }
     }
 
+    /// Asterisk's channel ids are unique: seconds since 1970, a dot, a counter.
+    static func uniqueID() -> String { "1795434519.\(UInt32.random(in: 1...4_000_000_000))" }
+
     static func environment(flow: String, arguments: [String] = ["lang=en-US"], caller: String = "13800138000") -> String {
         var block = "agi_network: yes\nagi_network_script: \(flow)\nagi_request: agi://127.0.0.1/\(flow)\nagi_channel: Local/s@test-00000001;2\n"
-            + "agi_language: en\nagi_type: Local\nagi_uniqueid: 1795434519.19\nagi_version: 22.10.1\nagi_callerid: \(caller)\n"
+            + "agi_language: en\nagi_type: Local\nagi_uniqueid: \(uniqueID())\nagi_version: 22.10.1\nagi_callerid: \(caller)\n"
             + "agi_calleridname: unknown\nagi_dnid: unknown\nagi_context: test\nagi_extension: 95588\nagi_priority: 2\n"
         for (index, argument) in arguments.enumerated() { block += "agi_arg_\(index + 1): \(argument)\n" }
         return block + "\n"
