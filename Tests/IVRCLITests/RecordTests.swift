@@ -251,3 +251,27 @@ import Testing
         #expect(text.stdout.components(separatedBy: "\nversion ").count == 3)
     }
 }
+
+@Suite struct PromptsStatusTests {
+    @Test func recordingsPerLanguageAndThePromptsTTSMustSpeak() throws {
+        let directory = try IVRBinary.scratch([
+            "Flows/p.yaml": "flow: p\nstart: main\nlanguages: [en-US, zh-CN]\nstates:\n  main: { menu: { prompt: hi, options: { \"1\": bye } } }\n  bye: { hangup: { say: [thanks, bye] } }\n",
+            "Prompts/en-US.yaml": "hi: Press 1.\nbye: Goodbye.\nthanks: \"Thank you, {caller}.\"\n",
+            "Prompts/zh-CN.yaml": "hi: 请按1。\nbye: 再见。\nthanks: \"谢谢，{caller}。\"\n",
+            "Prompts/en-US/hi.wav": "RIFF",
+        ])
+        let result = try IVRBinary.run(["prompts", "status", "Flows/p.yaml"], in: directory)
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+        en-US: 1 of 2 fixed prompts recorded, 1 with placeholders
+          not recorded: bye
+          spoken by TTS (placeholders): thanks
+        zh-CN: 0 of 2 fixed prompts recorded, 1 with placeholders
+          not recorded: hi, bye
+          spoken by TTS (placeholders): thanks
+
+        """)
+        let json = try IVRBinary.run(["prompts", "status", "Flows/p.yaml", "--json"], in: directory)
+        #expect(json.stdout.hasPrefix(#"{"language":"en-US","recorded":["hi"],"missing":["bye"],"dynamic":["thanks"]}"#))
+    }
+}
