@@ -230,4 +230,29 @@ import Testing
         #expect(rows.contains { $0["flow"] as? String == "utility" })
         #expect((hotline.first?["files"] as? [String])?.contains("hotline.yaml") == true)
     }
+
+    @Test func aPeerThatResetsTheConnectionLeavesAnAbandonedRecordAndOthersGoOn() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("reset-\(UUID().uuidString).db").path
+        let (gateway, port, _) = try Self.start(["--db", db])
+        defer { gateway.terminate() }
+        do {
+            let peer = try FakeAsterisk(port: port)
+            peer.send(FakeAsterisk.environment(flow: "hotline"))
+            #expect(peer.line() == "ANSWER")
+            peer.send("200 result=0\n")
+            #expect(peer.line() == "WAIT FOR DIGIT 4000")
+            // SO_LINGER 0: close sends a reset, as a crashed Asterisk would.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(peer.socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        }
+        let commands = try FakeAsterisk(port: port).call(flow: "utility", keys: [])
+        #expect(commands.first == "ANSWER", "another call is served as usual")
+        var outcomes: [String] = []
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            Thread.sleep(forTimeInterval: 0.1)
+            outcomes = try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "SELECT COALESCE(outcome, 'interrupted') FROM call_records ORDER BY flow") }
+        } while outcomes.count < 2 && Date() < deadline
+        #expect(outcomes == ["abandoned", "abandoned"], "the reset call ends where it stood; the other caller hung up")
+    }
 }
