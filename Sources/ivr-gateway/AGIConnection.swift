@@ -29,7 +29,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        gateway.callOpened()
+        gateway.activeCalls.add(1)
         let peer = context.channel.remoteAddress?.ipAddress ?? ""
         guard gateway.allowed.allows(peer) else {
             gateway.log("refused a connection from \(peer): not loopback and not in --allow")
@@ -49,7 +49,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        defer { gateway.callClosed() }
+        defer { gateway.activeCalls.add(-1) }
         // The peer went away: a call not ended ends where it stands.
         if let steps = session?.protocolError(), !steps.isEmpty { perform(steps, context) }
     }
@@ -132,8 +132,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
             case let .interpreted(event, output):
                 guard recorder != nil, let session else { break }
                 counts += output.actions.filter { if case .play = $0 { return false } else { return true } }
-                let call = session.interpreter.call
-                let language = flow?.machine.languages.indices.contains(call.language) == true ? flow?.machine.languages[call.language] ?? "" : ""
+                let language = session.interpreter.variable("language") ?? ""
                 if recorder?.observe(event, output, at: Date(), language: language) == true, let record = recorder?.record {
                     writer?.save(record, counts: counts)
                     counts = []

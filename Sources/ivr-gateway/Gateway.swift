@@ -22,45 +22,28 @@ final class Gateway: @unchecked Sendable {
     let store: SQLiteStore?
     private var said = Set<String>()
     private let lock = NSLock()
-    private var active = 0
-    private var writes = 0
-
-    /// Store writes not yet done (waited for before the process exits).
-    var pendingWrites: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return writes
-    }
-
-    func writeStarted() {
-        lock.lock()
-        writes += 1
-        lock.unlock()
-    }
-
-    func writeEnded() {
-        lock.lock()
-        writes -= 1
-        lock.unlock()
-    }
-
     /// Connections (calls) open now.
-    var activeCalls: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return active
-    }
+    let activeCalls = Tally()
+    /// Store writes not yet done (waited for before the process exits).
+    let pendingWrites = Tally()
 
-    func callOpened() {
-        lock.lock()
-        active += 1
-        lock.unlock()
-    }
+    /// A count several threads move.
+    final class Tally: @unchecked Sendable {
+        // Guarded by `lock`.
+        private var count = 0
+        private let lock = NSLock()
 
-    func callClosed() {
-        lock.lock()
-        active -= 1
-        lock.unlock()
+        var value: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return count
+        }
+
+        func add(_ delta: Int) {
+            lock.lock()
+            count += delta
+            lock.unlock()
+        }
     }
 
     /// Peers allowed besides loopback (`--allow`).
@@ -98,9 +81,9 @@ final class Gateway: @unchecked Sendable {
         guard let store else { return }
         let served = library.current.values.map(FlowLibrary.stored)
         let now = Date()
-        writeStarted()
+        pendingWrites.add(1)
         Task {
-            defer { self.writeEnded() }
+            defer { self.pendingWrites.add(-1) }
             for version in served {
                 do { try await store.served(version, at: now) } catch { self.log("--db: version \(version.version.prefix(12)): \(error)") }
             }
@@ -123,10 +106,10 @@ final class Gateway: @unchecked Sendable {
         func save(_ record: CallRecord, counts: [Action]) {
             let previous = last
             let store = store, gateway = gateway
-            gateway.writeStarted()
+            gateway.pendingWrites.add(1)
             last = Task {
                 await previous?.value
-                defer { gateway.writeEnded() }
+                defer { gateway.pendingWrites.add(-1) }
                 do {
                     for action in counts { try await store.record(action) }
                     try await store.save(record)

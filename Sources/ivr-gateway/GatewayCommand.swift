@@ -81,17 +81,17 @@ struct AGICommandLine: ParsableCommand {
         signal(SIGTERM, SIG_IGN)
         let terminations = DispatchSource.makeSignalSource(signal: SIGTERM, queue: DispatchQueue(label: "ivr-gateway.drain"))
         terminations.setEventHandler {
-            gateway.log("SIGTERM: no new calls; \(gateway.activeCalls) in progress may take up to \(drain)")
+            gateway.log("SIGTERM: no new calls; \(gateway.activeCalls.value) in progress may take up to \(drain)")
             channel.close(promise: nil)
         }
         terminations.resume()
         try channel.closeFuture.wait()
         let deadline = Date().addingTimeInterval(drainSeconds)
-        while gateway.activeCalls > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if gateway.activeCalls > 0 { gateway.log("drained for \(drain): \(gateway.activeCalls) call(s) cut off") }
+        while gateway.activeCalls.value > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if gateway.activeCalls.value > 0 { gateway.log("drained for \(drain): \(gateway.activeCalls.value) call(s) cut off") }
         // Records already handed to the store are written before the exit.
         let writesDeadline = Date().addingTimeInterval(10)
-        while gateway.pendingWrites > 0, Date() < writesDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        while gateway.pendingWrites.value > 0, Date() < writesDeadline { Thread.sleep(forTimeInterval: 0.02) }
         gateway.log("stopped")
         reloads.cancel()
         terminations.cancel()
