@@ -60,8 +60,8 @@ public struct AGISession {
         case lookingUp
         case dialing(target: String)
         case readingDialStatus(target: String)
-        /// Setting the end variables, then `HANGUP` when `hangUp`.
-        case finishing(hangUp: Bool)
+        /// Setting the end variables (then `HANGUP`, when it is among them).
+        case finishing
         case closed
     }
 
@@ -176,8 +176,8 @@ public struct AGISession {
             let event = Event.transferFailed(status)
             let output = interpreter.transferFailed(status)
             return [.interpreted(event, output)] + take(output)
-        case .finishing(let hangUp):
-            return finishNext(hangUp: hangUp)
+        case .finishing:
+            return finishNext()
         }
     }
 
@@ -304,11 +304,11 @@ public struct AGISession {
             }
         }
         if hangUp { finishing.append(.hangup) }
-        phase = .finishing(hangUp: hangUp)
-        return finishNext(hangUp: hangUp)
+        phase = .finishing
+        return finishNext()
     }
 
-    private mutating func finishNext(hangUp: Bool) -> [Step] {
+    private mutating func finishNext() -> [Step] {
         guard !finishing.isEmpty else {
             phase = .closed
             return [.close]
