@@ -82,8 +82,7 @@ public struct CallRunner {
             clock.play(output)
             if let saveRecord, recorder != nil {
                 // Mutated in place (no copy of the record per output).
-                let language = machine.languages.indices.contains(interpreter.call.language) ? machine.languages[interpreter.call.language] : ""
-                if recorder?.observe(event, output, at: heard, language: language) == true {
+                if recorder?.observe(event, output, at: heard, language: interpreter.variable("language") ?? "") == true {
                     recorder?.finished(at: clock.now)
                     if let record = recorder?.record { saveRecord(record) }
                 }

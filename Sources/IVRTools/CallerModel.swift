@@ -42,8 +42,6 @@ public struct CallerModel: Sendable {
     public var arrivals: [Double]?
     public var defaults = Behaviour(silence: 3, wrongKey: 2, hangUp: 2)
     public var states: [String: Behaviour] = [:]
-    /// Where each state is named, for diagnostics.
-    var stateMarks: [String: SourceMark] = [:]
 
     public init() {}
 
@@ -82,7 +80,6 @@ public struct CallerModel: Sendable {
                 var item = behaviour(entry.value, "state '\(entry.key.value)'", reader, base: Behaviour())
                 item.mark = entry.key.mark
                 model.states[entry.key.value] = item
-                model.stateMarks[entry.key.value] = entry.key.mark
             }
         }
         return bag.diagnostics.count > before && bag.hasErrors ? nil : model
@@ -136,7 +133,8 @@ public struct CallerModel: Sendable {
     /// States and languages the model names that the flow lacks.
     public func check(against machine: Machine, bag: DiagnosticBag) {
         let names = machine.states.map(\.name)
-        for (name, mark) in stateMarks.sorted(by: { $0.key < $1.key }) where machine.stateIndex(named: name) == nil {
+        for (name, behaviour) in states.sorted(by: { $0.key < $1.key }) where machine.stateIndex(named: name) == nil {
+            guard let mark = behaviour.mark else { continue }
             bag.report(.unknownModelState(name, suggestion: Suggestion.closest(to: name, in: names)), at: mark)
         }
         for language in languages where machine.languageIndex(language.tag) == nil {
