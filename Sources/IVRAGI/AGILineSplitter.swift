@@ -41,7 +41,4 @@ public struct AGILineSplitter: Sendable {
         }
         return pieces
     }
-
-    /// Bytes of a line not yet ended (the peer closed mid-line).
-    public var hasPartialLine: Bool { !pending.isEmpty }
 }

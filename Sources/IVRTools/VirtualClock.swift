@@ -43,7 +43,4 @@ public struct VirtualClock: Sendable {
     public mutating func timeout(_ wait: Action.Wait) {
         now += Double(wait.entered > 0 ? wait.interDigitTimeoutMs : wait.timeoutMs) / 1000
     }
-
-    /// Time passes with nothing said (a caller hanging up takes no time).
-    public mutating func advance(_ seconds: Double) { now += seconds }
 }

@@ -32,10 +32,6 @@ public final class SuggestionIndex: @unchecked Sendable {
         }
         return best?.word
     }
-
-    public func hint(for word: String) -> String {
-        closest(to: word).map { " (did you mean '\($0)'?)" } ?? ""
-    }
 }
 
 /// "did you mean" suggestions by edit distance.
