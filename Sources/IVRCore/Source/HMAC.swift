@@ -19,12 +19,6 @@ public enum HMAC {
     /// The hex digest a record stores for a number; the empty number stays
     /// empty (an unknown caller is not a caller).
     public static func numberDigest(_ number: String, key: [UInt8]) -> String {
-        number.isEmpty ? "" : hex(sha256(key: key, message: Array(number.utf8)))
-    }
-
-    /// Bytes as lowercase hexadecimal.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
+        number.isEmpty ? "" : SHA256.hexString(sha256(key: key, message: Array(number.utf8)))
     }
 }

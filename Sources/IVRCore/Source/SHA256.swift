@@ -49,9 +49,12 @@ public struct SHA256 {
         return copy.state.flatMap { word in (0..<4).reversed().map { UInt8(truncatingIfNeeded: word >> (UInt32($0) * 8)) } }
     }
 
-    public var hex: String {
+    public var hex: String { Self.hexString(finalize()) }
+
+    /// Bytes as lowercase hexadecimal.
+    public static func hexString(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
-        return String(finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
     }
 
     public static func hex<Bytes: Sequence>(of bytes: Bytes) -> String where Bytes.Element == UInt8 {
