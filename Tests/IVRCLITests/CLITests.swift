@@ -44,6 +44,19 @@ enum IVRBinary {
                       stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
+    /// Starts the built `ivr` in the package root with its output discarded
+    /// (for processes a test runs side by side or kills).
+    static func spawn(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A scratch directory with the given files.
     static func scratch(_ files: [String: String]) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ivr-cli-\(UUID().uuidString)")

@@ -57,16 +57,7 @@ import Testing
         let repeats = 60
         // By code, not by menu position: the first process's hits reorder the second one's menus.
         let keys = "1 4 4 102# " + String(repeating: "1 ", count: repeats) + "2"
-        let processes = try (0..<2).map { _ -> Process in
-            let process = Process()
-            process.executableURL = IVRBinary.executable
-            process.arguments = ["run", "Flows/hotline.yaml", "--db", db, "--input", keys]
-            process.currentDirectoryURL = IVRBinary.packageRoot
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let processes = try (0..<2).map { _ in try IVRBinary.spawn(["run", "Flows/hotline.yaml", "--db", db, "--input", keys]) }
         processes.forEach { $0.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let entries = try await SQLiteStore(path: db).entries(knowledgeBase: "hotline.kb.yaml")

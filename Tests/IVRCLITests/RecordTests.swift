@@ -105,14 +105,8 @@ import Testing
 
     @Test func aKilledSimulationKeepsEveryCommittedCall() throws {
         let db = RecordCommandTests.database()
-        let process = Process()
-        process.executableURL = IVRBinary.executable
-        process.arguments = ["simulate", "Flows/hotline.yaml", "--calls", "1000000", "--callers", "Flows/hotline.callers.yaml",
-                             "--at", "2026-11-23T08:00:00+08:00", "--db", db]
-        process.currentDirectoryURL = IVRBinary.packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try IVRBinary.spawn(["simulate", "Flows/hotline.yaml", "--calls", "1000000", "--callers", "Flows/hotline.callers.yaml",
+                                           "--at", "2026-11-23T08:00:00+08:00", "--db", db])
         // Until a few batches are in the store.
         let deadline = Date().addingTimeInterval(60)
         var calls = 0
@@ -144,16 +138,9 @@ import Testing
 
     @Test func twoSimulationsWritingOneStoreLoseNothing() throws {
         let db = RecordCommandTests.database()
-        let processes = try [1, 2].map { seed -> Process in
-            let process = Process()
-            process.executableURL = IVRBinary.executable
-            process.arguments = ["simulate", "Flows/hotline.yaml", "--calls", "1500", "--seed", String(seed), "--callers",
-                                 "Flows/hotline.callers.yaml", "--at", "2026-11-23T08:00:00+08:00", "--db", db]
-            process.currentDirectoryURL = IVRBinary.packageRoot
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+        let processes = try [1, 2].map { seed in
+            try IVRBinary.spawn(["simulate", "Flows/hotline.yaml", "--calls", "1500", "--seed", String(seed), "--callers",
+                                 "Flows/hotline.callers.yaml", "--at", "2026-11-23T08:00:00+08:00", "--db", db])
         }
         processes.forEach { $0.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })

@@ -124,20 +124,13 @@ import Testing
     }
 
     @Test func aReloadServesNewCallsTheNewVersionAndRefusesABrokenOne() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for name in ["Flows", "Prompts"] {
-            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
-        }
+        let directory = try FakeAsterisk.project()
         let (gateway, port, log) = try Self.start(in: directory)
         defer { gateway.terminate() }
         var seen = ""
         // A call in progress across the reload: answered, at its first wait.
         let inProgress = try FakeAsterisk(port: port)
-        inProgress.send(FakeAsterisk.environment(flow: "hotline"))
-        #expect(inProgress.line() == "ANSWER")
-        inProgress.send("200 result=0\n")
-        #expect(inProgress.line() == "WAIT FOR DIGIT 4000")
+        #expect(inProgress.callInProgress() == ["ANSWER", "WAIT FOR DIGIT 4000"])
 
         let catalog = directory.appendingPathComponent("Prompts/en-US.yaml")
         try (try String(contentsOf: catalog, encoding: .utf8) + "\nnew_prompt: New.\n").write(to: catalog, atomically: true, encoding: .utf8)
@@ -178,10 +171,7 @@ import Testing
         defer { if gateway.isRunning { gateway.terminate() } }
         var seen = ""
         let inProgress = try FakeAsterisk(port: port)
-        inProgress.send(FakeAsterisk.environment(flow: "hotline"))
-        #expect(inProgress.line() == "ANSWER")
-        inProgress.send("200 result=0\n")
-        #expect(inProgress.line() == "WAIT FOR DIGIT 4000")
+        #expect(inProgress.callInProgress() == ["ANSWER", "WAIT FOR DIGIT 4000"])
         kill(gateway.processIdentifier, SIGTERM)
         #expect(Self.wait(for: "no new calls; 1 in progress", in: log, seen: &seen))
         Thread.sleep(forTimeInterval: 0.2)
@@ -197,11 +187,7 @@ import Testing
     }
 
     @Test func versionsServedAreKeptInTheStoreWithTheirCalls() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("versions-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for name in ["Flows", "Prompts"] {
-            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
-        }
+        let directory = try FakeAsterisk.project()
         let db = directory.appendingPathComponent("store.db").path
         let (gateway, port, log) = try Self.start(["--db", db], in: directory)
         defer { gateway.terminate() }
@@ -237,10 +223,7 @@ import Testing
         defer { gateway.terminate() }
         do {
             let peer = try FakeAsterisk(port: port)
-            peer.send(FakeAsterisk.environment(flow: "hotline"))
-            #expect(peer.line() == "ANSWER")
-            peer.send("200 result=0\n")
-            #expect(peer.line() == "WAIT FOR DIGIT 4000")
+            #expect(peer.callInProgress() == ["ANSWER", "WAIT FOR DIGIT 4000"])
             // SO_LINGER 0: close sends a reset, as a crashed Asterisk would.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(peer.socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))

@@ -56,6 +56,26 @@ final class FakeAsterisk {
         return block + "\n"
     }
 
+    /// Starts a hotline call and leaves it at its first wait (a call in
+    /// progress); the caller says nothing more.
+    func callInProgress() -> [String] {
+        send(Self.environment(flow: "hotline"))
+        let answer = line() ?? ""
+        send("200 result=0\n")
+        return [answer, line() ?? ""]
+    }
+
+    /// A copy of the example flows and catalogs, to edit.
+    static func project() throws -> URL {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("project-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for name in ["Flows", "Prompts"] {
+            try FileManager.default.copyItem(at: root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        return directory
+    }
+
     /// Plays a call: `keys` are pressed at successive waits (then the caller
     /// hangs up at the next wait). Returns every command the gateway sent.
     func call(flow: String, keys: [Character], arguments: [String] = ["lang=en-US"]) -> [String] {

@@ -4,17 +4,7 @@ import IVRCore
 @testable import IVRGateway
 
 @Suite struct FlowLibraryTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A copy of the example flows to edit.
-    func project() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("library-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for name in ["Flows", "Prompts"] {
-            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(name), to: directory.appendingPathComponent(name))
-        }
-        return directory
-    }
+    func project() throws -> URL { try FakeAsterisk.project() }
 
     @Test func everyTopFlowIsServedByItsNameWithTheFilesItWasBuiltFrom() throws {
         let directory = try project()
