@@ -145,7 +145,9 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 if let record = recorder?.record { writer?.save(record, counts: counts) }
                 counts = []
                 recorder = nil
-                gateway.log("call \(callID) ended: \(session?.interpreter.call.outcome ?? "interrupted")")
+                // SPEC 11: call id, flow, version and outcome on the end line too.
+                gateway.log("call \(callID) ended: flow \(flow?.name ?? "-"), version \(flow?.version.prefix(12) ?? "-"), "
+                            + "outcome \(session?.interpreter.call.outcome ?? CallRecord.interrupted)")
                 context.close(promise: nil)
             }
         }
