@@ -79,6 +79,7 @@ let package = Package(
             name: "ivr-gateway",
             dependencies: [
                 "IVRCore",
+                "IVRTools",
                 "IVRAGI",
                 "IVRGateway",
                 "IVRStore",
@@ -101,7 +102,7 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
-        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRStore", "ivr-gateway",
+        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -86,18 +86,9 @@ public struct ScenarioRunner {
     func run(_ scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables, file: String,
              covered: @escaping (CoveragePoint) -> Void) -> Outcome {
         var problems: [String] = []
-        var runner = CallRunner(machine: machine, tables: tables)
+        var runner = callRunner(for: scenarioCase, machine: machine, tables: tables)
         runner.covered = covered
-        runner.caller = scenarioCase.settings.caller ?? ""
-        runner.called = scenarioCase.settings.called ?? ""
-        runner.time = now
-        runner.failTransfers = scenarioCase.failTransfers
-        // A time that does not parse never gets here: loading reports it.
-        if let at = scenarioCase.settings.at, let date = CallTime.parse(at.value) { runner.time = date }
-        if let lang = scenarioCase.settings.lang {
-            if let problem = Self.languageProblem(lang, machine) { problems.append(problem) }
-            runner.language = lang.value
-        }
+        if let lang = scenarioCase.settings.lang, let problem = Self.languageProblem(lang, machine) { problems.append(problem) }
         let script: [InputToken]
         do {
             script = try KeyScript.parse(scenarioCase.input)
@@ -109,6 +100,20 @@ public struct ScenarioRunner {
         let (trace, interpreter) = runner.run(script: script)
         problems = compare(scenarioCase.expect, trace: trace, interpreter: interpreter)
         return Outcome(file: file, name: scenarioCase.name, passed: problems.isEmpty, problems: problems)
+    }
+
+    /// The call as `ivr test` places it for a case: its time, language,
+    /// numbers and failing transfers (other hosts run the same call to
+    /// compare, as the gateway tests do).
+    public func callRunner(for scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables) -> CallRunner {
+        var runner = CallRunner(machine: machine, tables: tables)
+        runner.caller = scenarioCase.settings.caller ?? ""
+        runner.called = scenarioCase.settings.called ?? ""
+        runner.failTransfers = scenarioCase.failTransfers
+        // A time that does not parse never gets here: loading reports it.
+        runner.time = scenarioCase.settings.at.flatMap { CallTime.parse($0.value) } ?? now
+        runner.language = scenarioCase.settings.lang?.value
+        return runner
     }
 
     static func languageProblem(_ lang: Located<String>, _ machine: Machine) -> String? {

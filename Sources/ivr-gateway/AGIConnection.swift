@@ -107,7 +107,8 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                                     caller: environment.caller, called: environment.called, started: now, language: language)
         }
         gateway.log("call \(callID) started: flow \(flow.name), version \(flow.version.prefix(12))")
-        let steps = session.start(environment, now: now)
+        // The call's time is the gateway's clock, or `--at` (schedules tried at a chosen hour).
+        let steps = session.start(environment, now: gateway.callTime ?? now)
         self.session = session
         perform(steps, context)
     }

@@ -48,9 +48,13 @@ final class Gateway: @unchecked Sendable {
 
     /// Peers allowed besides loopback (`--allow`).
     let allowed: AddressFilter
+    /// `--at`: every call's time for schedules, instead of the clock.
+    let callTime: Date?
 
-    init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?, allowed: AddressFilter) {
+    init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?, allowed: AddressFilter,
+         callTime: Date? = nil) {
         self.allowed = allowed
+        self.callTime = callTime
         currentLibrary = library
         self.paths = paths
         self.options = options

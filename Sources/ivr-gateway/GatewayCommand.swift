@@ -4,6 +4,7 @@ import IVRAGI
 import IVRCore
 import IVRGateway
 import IVRStore
+import IVRTools
 import NIOCore
 import NIOPosix
 
@@ -29,6 +30,7 @@ struct AGICommandLine: ParsableCommand {
     @Option(help: "The store (SQLite file): every call's record and the knowledge-base popularity.") var db: String?
     @Option(help: "On SIGTERM, how long calls in progress may take to finish before the gateway exits, such as 30s.") var drain = "30s"
     @Option(help: "Peers allowed besides loopback, as CIDR blocks such as 10.0.0.0/8 (FastAGI has no authentication).") var allow: [String] = []
+    @Option(help: "Every call's time for schedules, ISO 8601 with an offset, instead of the clock (to try opening hours).") var at: String?
 
     func run() throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
@@ -39,6 +41,13 @@ struct AGICommandLine: ParsableCommand {
         }
         guard let drainSeconds = Duration.seconds(drain) else {
             throw ValidationError("--drain: write a number with s, m or h, such as 30s, not '\(drain)'")
+        }
+        var callTime: Date?
+        if let at {
+            guard let date = CallTime.parse(at) else {
+                throw ValidationError("--at: write a time such as 2026-11-23T10:30:00+08:00, not '\(at)'")
+            }
+            callTime = date
         }
         var library = FlowLibrary()
         let refusals = library.load(paths)
@@ -58,7 +67,7 @@ struct AGICommandLine: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter)
+        let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter, callTime: callTime)
         gateway.keepVersions(library)
         // SIGHUP: compile again, off the event loops.
         signal(SIGHUP, SIG_IGN)
