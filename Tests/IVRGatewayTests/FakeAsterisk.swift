@@ -14,7 +14,8 @@ import Foundation
 /// - `EXEC Dial` answers `200 result=0` and `DIALSTATUS` reads `(BUSY)` and
 ///   the like; the gateway's own HANGUP gets `200 result=1` then a `HANGUP`
 ///   line; an unknown command `510`.
-final class FakeAsterisk {
+/// One instance is one call, used from one thread at a time.
+final class FakeAsterisk: @unchecked Sendable {
     let socket: Int32
     private var buffer: [UInt8] = []
 
@@ -34,6 +35,9 @@ final class FakeAsterisk {
         var dialStatus = "ANSWER"
         /// The caller hangs up during this STREAM FILE (1 is the first).
         var hangUpInPrompt: Int?
+        /// The caller hangs up just after this STREAM FILE played whole: the
+        /// `HANGUP` line comes with its reply, before the next command.
+        var hangUpAfterPrompt: Int?
         /// A key pressed during this STREAM FILE (cuts it if it is an escape digit).
         var keyInPrompt: (prompt: Int, key: Character)?
 
@@ -161,10 +165,11 @@ final class FakeAsterisk {
         play(Self.environment(flow: flow, arguments: arguments), Caller(keys: keys)).commands
     }
 
-    /// Sends the environment block and answers the gateway as Asterisk and
-    /// `caller` would, until the gateway closes the connection.
-    func play(_ environment: String, _ caller: Caller) -> Transcript {
-        send(environment)
+    /// Sends the environment block (unless nil) and answers the gateway as
+    /// Asterisk and `caller` would, until the gateway closes the connection.
+    /// `pending`: a command already read and not yet answered.
+    func play(_ environment: String?, _ caller: Caller, pending: String? = nil) -> Transcript {
+        if let environment { send(environment) }
         var transcript = Transcript()
         var answers = caller.answers[...]
         var gone = false
@@ -178,7 +183,9 @@ final class FakeAsterisk {
             send("HANGUP\n")
             gone = true
         }
-        while let command = line() {
+        var next = pending ?? line()
+        while let command = next {
+            defer { next = line() }
             transcript.commands.append(command)
             let media = command == "ANSWER" || command.hasPrefix("STREAM FILE ") || command.hasPrefix("WAIT FOR DIGIT ") || command == "HANGUP"
             if gone, media {
@@ -197,6 +204,10 @@ final class FakeAsterisk {
                 } else if let (prompt, key) = caller.keyInPrompt, prompt == prompts, digits.contains(key) {
                     playbackStatus = "FAILED"
                     send("200 result=\(key.asciiValue.map(Int.init) ?? 0) endpos=2400\n")
+                } else if caller.hangUpAfterPrompt == prompts {
+                    playbackStatus = "SUCCESS"
+                    send("200 result=0 endpos=8000\nHANGUP\n")
+                    gone = true
                 } else {
                     playbackStatus = "SUCCESS"
                     send("200 result=0 endpos=8000\n")

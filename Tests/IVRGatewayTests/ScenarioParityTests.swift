@@ -33,16 +33,15 @@ import Testing
             for item in scenario.cases { groups[item.settings.at?.value, default: []].append((scenario, item)) }
         }
         for (at, cases) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            let (gateway, port, _) = try AGIGatewayTests.start(["--tts", "exec:Festival", "--transfer", "dial:PJSIP/{target}"]
-                                                               + (at.map { ["--at", $0] } ?? []), in: project)
-            defer { gateway.terminate() }
+            let gateway = try GatewayProcess(["--tts", "exec:Festival", "--transfer", "dial:PJSIP/{target}"] + (at.map { ["--at", $0] } ?? []),
+                                             in: project)
             for (scenario, item) in cases {
                 let flowPath = flows.appendingPathComponent(scenario.flow.value).path
                 let compiled = FlowCompiler.compile(path: flowPath, options: CompileOptions(workingDirectory: project.path))
                 let machine = try #require(compiled.machine)
                 let script = try KeyScript.parse(item.input)
                 let expected = Self.underTest(item, machine: machine, tables: compiled.tables, script: script)
-                let transcript = try Self.throughGateway(item, flow: compiled.flowName, script: script, port: port)
+                let transcript = try Self.throughGateway(item, flow: compiled.flowName, script: script, port: gateway.port)
                 let actual = Ending(played: transcript.played, outcome: transcript.variables["IVR_OUTCOME"], transfer: transcript.transfer)
                 #expect(actual == expected, "\(scenario.display): \(item.name)")
                 // And as the scenario file says, end variables included.

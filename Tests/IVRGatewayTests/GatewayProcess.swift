@@ -1,0 +1,84 @@
+import Foundation
+
+/// The built `ivr-gateway agi` running on a free loopback port, its log
+/// read as it comes (so that a busy gateway never blocks on a full pipe).
+final class GatewayProcess: @unchecked Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let process = Process()
+    private(set) var port = 0
+    // Guarded by `lock`.
+    private var text = ""
+    private let lock = NSLock()
+
+    /// A built executable of this package (`ivr-gateway`, `ivr`).
+    static func built(_ name: String) -> URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/" + name)
+    }
+
+    /// Starts `ivr-gateway agi Flows --listen 127.0.0.1:0 <arguments>` in
+    /// `directory` and waits until it listens.
+    init(_ arguments: [String] = [], in directory: URL = root) throws {
+        process.executableURL = Self.built("ivr-gateway")
+        process.arguments = ["agi", "Flows", "--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = directory
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self.lock.lock()
+            self.text += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+        guard wait(for: "over FastAGI on 127.0.0.1:", seconds: 20),
+              let range = log.range(of: "over FastAGI on 127.0.0.1:"), let end = log[range.upperBound...].firstIndex(of: "\n"),
+              let port = Int(log[range.upperBound..<end]) else {
+            process.terminate()
+            throw POSIXError(.ETIMEDOUT)
+        }
+        self.port = port
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    /// Everything the gateway logged so far.
+    var log: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return text
+    }
+
+    /// Waits until the log holds `needle` `count` times; false after `seconds`.
+    @discardableResult
+    func wait(for needle: String, count: Int = 1, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while log.components(separatedBy: needle).count - 1 < count {
+            guard Date() < deadline else { return false }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return true
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// A new call to the gateway.
+    func connect() throws -> FakeAsterisk { try FakeAsterisk(port: port) }
+
+    /// The hotline versions new calls started on, in order (from the log).
+    var versionsStarted: [String] {
+        log.components(separatedBy: "\n").compactMap { line in
+            guard line.contains("started: flow hotline, version ") else { return nil }
+            return line.components(separatedBy: "version ").last
+        }
+    }
+}
