@@ -35,8 +35,9 @@ public struct AGISession {
     public enum Step: Sendable, Equatable {
         case send(AGICommand)
         /// Look the key up (data tables or `--lookup-url`) and answer with
-        /// `lookupResult`.
-        case lookup(table: String, key: String)
+        /// `lookupResult`. `sensitive`: the key holds what a caller typed in
+        /// a `sensitive` ask (it must not go in a URL or a log).
+        case lookup(table: String, key: String, sensitive: Bool)
         /// An interpreter event and its output: for records and
         /// popularity counts.
         case interpreted(Event, Output)
@@ -255,7 +256,7 @@ public struct AGISession {
             return send(.waitForDigit(milliseconds: wait.entered > 0 ? wait.interDigitTimeoutMs : wait.timeoutMs))
         case .lookup(let table, let key)?:
             phase = .lookingUp
-            return [.lookup(table: table, key: key)]
+            return [.lookup(table: table, key: key, sensitive: lookupKeyIsSensitive)]
         case .transferring(let target)?:
             switch options.transfer {
             case .dialplan:
@@ -270,6 +271,13 @@ public struct AGISession {
         case .ignored?, nil:
             return finish(hangUp: !callerGone)
         }
+    }
+
+    /// Whether the current lookup's key holds what a `sensitive` ask took
+    /// (the interpreter masks it in traces the same way).
+    private var lookupKeyIsSensitive: Bool {
+        if case .lookup(_, let masked) = interpreter.call.phase { return masked }
+        return false
     }
 
     private mutating func callerHungUp() -> [Step] {

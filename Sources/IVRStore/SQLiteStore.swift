@@ -116,7 +116,7 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 table.column("failures", .integer).notNull()
                 table.column("exit", .text)
                 table.column("abandoned", .boolean).notNull()
-                // Article ids and lookups ("table=1" found, "table=0" not),
+                // Article ids and lookups ("table=1" found, "table=0" not, "table=!" failed),
                 // each list joined by the unit separator U+001F.
                 table.column("answers", .text).notNull()
                 table.column("resolutions", .text).notNull()
@@ -304,7 +304,7 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         let abandoned = record.outcome == FlowVocabulary.Outcome.abandoned.rawValue
         var articles: [String: (hits: Int, resolutions: Int)] = [:]
         for (seq, item) in record.path.enumerated() {
-            let lookups = item.lookups.map { $0.table + ($0.found ? "=1" : "=0") }
+            let lookups = item.lookups.map { $0.table + ($0.found ? "=1" : $0.failed ? "=!" : "=0") }
             try step.execute(arguments: [record.id, seq, item.state, item.entered.timeIntervalSince1970, item.keys, item.noInputs,
                                          item.noMatches, item.failures, item.exit, abandoned && seq == record.path.count - 1,
                                          item.answers.joined(separator: separator), item.resolutions.joined(separator: separator),
@@ -370,7 +370,8 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
             item.resolutions = try list("resolutions")
             item.lookups = try list("lookups").map { entry in
                 guard let equals = entry.lastIndex(of: "=") else { throw StoreError.badValue("\(where_) has a lookup without its result") }
-                return CallRecord.Lookup(table: String(entry[..<equals]), found: entry[entry.index(after: equals)...] == "1")
+                let result = entry[entry.index(after: equals)...]
+                return CallRecord.Lookup(table: String(entry[..<equals]), found: result == "1", failed: result == "!")
             }
             return item
         }

@@ -2,6 +2,7 @@ import Foundation
 import IVRAGI
 import IVRCore
 import IVRGateway
+import Metrics
 import NIOCore
 
 /// One FastAGI connection: bytes in go to the `AGIDialogue`, its events to
@@ -22,6 +23,8 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
     private var writer: Gateway.RecordWriter?
     /// Hits and resolutions not yet written (with the next record save).
     private var counts: [Action] = []
+    /// The lookup being answered failed (`--lookup-url`): its record says so.
+    private var lookupFailed = false
     private let gateway: Gateway
 
     init(gateway: Gateway) {
@@ -30,6 +33,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         gateway.activeCalls.add(1)
+        GatewayMetrics.active.increment()
         let peer = context.channel.remoteAddress?.ipAddress ?? ""
         guard gateway.allowed.allows(peer) else {
             gateway.log("refused a connection from \(peer): not loopback and not in --allow")
@@ -45,11 +49,17 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        // Event handling latency: from the bytes in to the next command out.
+        let received = DispatchTime.now().uptimeNanoseconds
         for event in dialogue.receive(buffer.readableBytesView) { handle(event, context) }
+        GatewayMetrics.handling.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - received))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        defer { gateway.activeCalls.add(-1) }
+        defer {
+            gateway.activeCalls.add(-1)
+            GatewayMetrics.active.decrement()
+        }
         // The peer went away: a call not ended ends where it stands.
         if let steps = session?.protocolError(), !steps.isEmpty { perform(steps, context) }
     }
@@ -107,6 +117,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                                     caller: environment.caller, called: environment.called, started: now, language: language)
         }
         gateway.log("call \(callID) started: flow \(flow.name), version \(flow.version.prefix(12))")
+        GatewayMetrics.started(flow: flow.name)
         // The call's time is the gateway's clock, or `--at` (schedules tried at a chosen hour).
         let steps = session.start(environment, now: gateway.callTime ?? now)
         self.session = session
@@ -127,14 +138,30 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
             switch step {
             case .send(let command):
                 send(command, context)
-            case let .lookup(table, key):
-                let record = flow?.tables.find(table: table, key: key)
-                if let more = session?.lookupResult(record) { perform(more, context) }
+            case let .lookup(table, key, sensitive):
+                guard let lookups = gateway.lookups else {
+                    let record = flow?.tables.find(table: table, key: key)
+                    if let more = session?.lookupResult(record) { perform(more, context) }
+                    break
+                }
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                Task {
+                    let answer = await lookups.find(table: table, key: key, sensitive: sensitive)
+                    loopBound.eventLoop.execute {
+                        let (connection, context) = loopBound.value
+                        connection.answered(table, answer, context)
+                    }
+                }
             case let .interpreted(event, output):
                 guard recorder != nil, let session else { break }
                 counts += output.actions.filter { if case .play = $0 { return false } else { return true } }
                 let language = session.interpreter.variable("language") ?? ""
-                if recorder?.observe(event, output, at: Date(), language: language) == true, let record = recorder?.record {
+                let save = recorder?.observe(event, output, at: Date(), language: language) == true
+                if lookupFailed, case .lookupResult = event {
+                    recorder?.lookupFailed()
+                    lookupFailed = false
+                }
+                if save, let record = recorder?.record {
                     writer?.save(record, counts: counts)
                     counts = []
                 }
@@ -147,11 +174,29 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 counts = []
                 recorder = nil
                 // SPEC 11: call id, flow, version and outcome on the end line too.
+                GatewayMetrics.ended(flow: flow?.name ?? "-", outcome: session?.interpreter.call.outcome ?? CallRecord.interrupted)
                 gateway.log("call \(callID) ended: flow \(flow?.name ?? "-"), version \(flow?.version.prefix(12) ?? "-"), "
                             + "outcome \(session?.interpreter.call.outcome ?? CallRecord.interrupted)")
                 context.close(promise: nil)
             }
         }
+    }
+
+    /// A lookup by URL came back (on the event loop again).
+    private func answered(_ table: String, _ answer: HTTPLookup.Answer, _ context: ChannelHandlerContext) {
+        var record: [String: String]?
+        switch answer {
+        case .found(let found):
+            record = found
+        case .notFound:
+            record = nil
+        case .failed(let reason):
+            // The key is never logged: it may be an account or card number.
+            gateway.logger.warning("call \(callID): lookup in '\(table)' failed: \(reason); the call goes on as not found")
+            GatewayMetrics.lookupFailed(flow: flow?.name ?? "-")
+            lookupFailed = true
+        }
+        if let steps = session?.lookupResult(record) { perform(steps, context) }
     }
 
     private func send(_ command: AGICommand, _ context: ChannelHandlerContext) {

@@ -3,9 +3,10 @@ import IVRAGI
 import IVRCore
 import IVRGateway
 import IVRStore
+import Logging
 
-/// What every connection of a gateway shares: the flows, the options, the
-/// log. Immutable after start-up except the log's memory of lines said once.
+/// What every connection of a gateway shares: the flows (swapped whole by
+/// a reload), the options, the store, the lookups, the log.
 final class Gateway: @unchecked Sendable {
     static let environmentSeconds = 5
 
@@ -50,11 +51,33 @@ final class Gateway: @unchecked Sendable {
     let allowed: AddressFilter
     /// `--at`: every call's time for schedules, instead of the clock.
     let callTime: Date?
+    /// `--lookup-url`: lookups go there instead of the flows' data files.
+    let lookups: LookupClient?
+    let logger: Logger
+    /// `SIGTERM` came: no new calls, `/health` says so.
+    var draining: Bool {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return isDraining
+        }
+        set {
+            lock.lock()
+            isDraining = newValue
+            lock.unlock()
+        }
+    }
+    private var isDraining = false
+    /// The served files as last seen (sizes and times), to reload on a change.
+    private var watch = FileWatch()
 
     init(library: FlowLibrary, paths: [String], options: AGISession.Options, store: SQLiteStore?, allowed: AddressFilter,
-         callTime: Date? = nil) {
+         callTime: Date? = nil, lookups: LookupClient? = nil, logger: Logger) {
         self.allowed = allowed
         self.callTime = callTime
+        self.lookups = lookups
+        self.logger = logger
+        watch = FileWatch.snapshot(paths: paths, files: library.watchedFiles)
         currentLibrary = library
         self.paths = paths
         self.options = options
@@ -65,18 +88,33 @@ final class Gateway: @unchecked Sendable {
     /// their new version to new calls; calls in progress keep the machine
     /// they started with; a flow that does not compile is refused, its
     /// diagnostics logged, and its running version keeps serving.
-    func reload() {
+    func reload(because reason: String) {
         var next = library
         let refusals = next.load(paths)
         for refusal in refusals {
-            for diagnostic in refusal.diagnostics { log(diagnostic.description) }
-            log("reload: \(refusal.path) refused: \(refusal.reason); its running version keeps serving")
+            for diagnostic in refusal.diagnostics { logger.error("\(diagnostic.description)") }
+            logger.error("reload: \(refusal.path) refused: \(refusal.reason); its running version keeps serving")
         }
         lock.lock()
         currentLibrary = next
+        watch = FileWatch.snapshot(paths: paths, files: next.watchedFiles)
         lock.unlock()
         keepVersions(next)
-        log("reloaded: " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
+        GatewayMetrics.reloaded(refusals.isEmpty ? "served" : "refused")
+        log("reloaded (\(reason)): " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
+    }
+
+    /// Called every second off the event loops: a served file (or a flow
+    /// file under the paths) that changed, appeared or went away means a
+    /// reload, as `SIGHUP` does.
+    func reloadIfChanged() {
+        lock.lock()
+        let previous = watch
+        let files = currentLibrary.watchedFiles
+        lock.unlock()
+        let now = FileWatch.snapshot(paths: paths, files: files)
+        guard let changed = previous.changed(from: now) else { return }
+        reload(because: "\(changed) changed")
     }
 
     /// Every version served goes to the store with its files (SPEC 11), so
@@ -125,7 +163,7 @@ final class Gateway: @unchecked Sendable {
     }
 
     func log(_ line: String) {
-        FileHandle.standardError.write(Data(("ivr-gateway: " + line + "\n").utf8))
+        logger.info("\(line)")
     }
 
     /// A line logged once per process (a prompt without audio, say).

@@ -5,11 +5,13 @@ import IVRCore
 import IVRGateway
 import IVRStore
 import IVRTools
+import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 
 @main
-struct GatewayCommand: ParsableCommand {
+struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivr-gateway",
         abstract: "Answer real calls with IVR flows.",
@@ -17,7 +19,7 @@ struct GatewayCommand: ParsableCommand {
     )
 }
 
-struct AGICommandLine: ParsableCommand {
+struct AGICommandLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agi",
         abstract: "Serve FastAGI: a dialplan reaches a flow with AGI(agi://HOST:PORT/FLOW,name=value,...)."
@@ -31,16 +33,26 @@ struct AGICommandLine: ParsableCommand {
     @Option(help: "On SIGTERM, how long calls in progress may take to finish before the gateway exits, such as 30s.") var drain = "30s"
     @Option(help: "Peers allowed besides loopback, as CIDR blocks such as 10.0.0.0/8 (FastAGI has no authentication).") var allow: [String] = []
     @Option(help: "Every call's time for schedules, ISO 8601 with an offset, instead of the clock (to try opening hours).") var at: String?
+    @Option(help: "Answer lookups with GET URL/<table>?key=<key> instead of the flows' data files.") var lookupUrl: String?
+    @Option(help: "How long a lookup by URL may take before it counts as not found (and a lookup error), such as 2s.") var lookupTimeout = "2s"
+    @Option(help: "HOST:PORT for GET /metrics (Prometheus) and GET /health, such as 127.0.0.1:9090.") var metrics: String?
 
-    func run() throws {
+    func run() async throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
-        let (host, port) = try Self.address(listen)
+        let (host, port) = try Self.address(listen, option: "--listen")
+        let metricsAddress = try metrics.map { try Self.address($0, option: "--metrics") }
         var filter = AddressFilter()
         for block in allow {
             if let problem = filter.allow(block) { throw ValidationError("--allow: \(problem)") }
         }
         guard let drainSeconds = Duration.seconds(drain) else {
             throw ValidationError("--drain: write a number with s, m or h, such as 30s, not '\(drain)'")
+        }
+        guard let lookupSeconds = Duration.seconds(lookupTimeout), lookupSeconds > 0 else {
+            throw ValidationError("--lookup-timeout: write a number with s, m or h, such as 2s, not '\(lookupTimeout)'")
+        }
+        if let lookupUrl, !(lookupUrl.hasPrefix("http://") || lookupUrl.hasPrefix("https://")) {
+            throw ValidationError("--lookup-url: write an http:// or https:// URL, such as http://127.0.0.1:8080/lookup, not '\(lookupUrl)'")
         }
         var callTime: Date?
         if let at {
@@ -67,44 +79,47 @@ struct AGICommandLine: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter, callTime: callTime)
-        gateway.keepVersions(library)
-        // SIGHUP: compile again, off the event loops.
-        signal(SIGHUP, SIG_IGN)
-        let reloads = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ivr-gateway.reload"))
-        reloads.setEventHandler { gateway.reload() }
-        reloads.resume()
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "ivr-gateway")
+        let registry = GatewayMetrics.bootstrap()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AGIConnection(gateway: gateway)) }
-            }
-        let channel = try bootstrap.bind(host: host, port: port).wait()
-        let bound = channel.localAddress?.port ?? port
-        gateway.log("serving " + library.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }
-            .joined(separator: ", ") + " over FastAGI on \(host):\(bound)")
-        // SIGTERM: stop taking calls, let those in progress finish (at most
-        // --drain), then exit.
-        signal(SIGTERM, SIG_IGN)
-        let terminations = DispatchSource.makeSignalSource(signal: SIGTERM, queue: DispatchQueue(label: "ivr-gateway.drain"))
-        terminations.setEventHandler {
-            gateway.log("SIGTERM: no new calls; \(gateway.activeCalls.value) in progress may take up to \(drain)")
-            channel.close(promise: nil)
+        let lookups = lookupUrl.map { LookupClient(base: $0, timeout: .nanoseconds(Int64(lookupSeconds * 1_000_000_000)), group: group) }
+        let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter, callTime: callTime,
+                              lookups: lookups, logger: logger)
+        gateway.keepVersions(library)
+        // SIGHUP, and a change to a served file (looked at every second):
+        // compile again, off the event loops.
+        signal(SIGHUP, SIG_IGN)
+        let reloadQueue = DispatchQueue(label: "ivr-gateway.reload")
+        let reloads = DispatchSource.makeSignalSource(signal: SIGHUP, queue: reloadQueue)
+        reloads.setEventHandler { gateway.reload(because: "SIGHUP") }
+        reloads.resume()
+        let watch = DispatchSource.makeTimerSource(queue: reloadQueue)
+        watch.schedule(deadline: .now() + 1, repeating: 1)
+        watch.setEventHandler { gateway.reloadIfChanged() }
+        watch.resume()
+
+        var services: [any Service] = []
+        if let (metricsHost, metricsPort) = metricsAddress {
+            services.append(MetricsServer.application(host: metricsHost, port: metricsPort, registry: registry, gateway: gateway,
+                                                      group: group, logger: logger))
         }
-        terminations.resume()
-        try channel.closeFuture.wait()
-        let deadline = Date().addingTimeInterval(drainSeconds)
-        while gateway.activeCalls.value > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if gateway.activeCalls.value > 0 { gateway.log("drained for \(drain): \(gateway.activeCalls.value) call(s) cut off") }
-        // Records already handed to the store are written before the exit.
-        let writesDeadline = Date().addingTimeInterval(10)
-        while gateway.pendingWrites.value > 0, Date() < writesDeadline { Thread.sleep(forTimeInterval: 0.02) }
-        gateway.log("stopped")
+        // Shut down in reverse order: the AGI listener drains first, while
+        // /health says draining.
+        services.append(AGIServer(gateway: gateway, group: group, host: host, port: port, drain: .milliseconds(Int64(drainSeconds * 1000)),
+                                  drainText: drain))
+        let serviceGroup = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm],
+                                                             cancellationSignals: [.sigint], logger: logger))
+        do {
+            try await serviceGroup.run()
+        } catch {
+            logger.error("\(error)")
+            throw ExitCode(1)
+        }
         reloads.cancel()
-        terminations.cancel()
-        try group.syncShutdownGracefully()
+        watch.cancel()
+        await lookups?.shutdown()
+        try await group.shutdownGracefully()
     }
 
     static func tts(_ text: String) throws -> AGISession.TTS {
@@ -119,9 +134,9 @@ struct AGICommandLine: ParsableCommand {
         throw ValidationError("--transfer: write dialplan or dial:TEMPLATE with {target}, such as dial:PJSIP/{target}, not '\(text)'")
     }
 
-    static func address(_ text: String) throws -> (String, Int) {
+    static func address(_ text: String, option: String) throws -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--listen: write HOST:PORT, such as 127.0.0.1:4573, not '\(text)'")
+            throw ValidationError("\(option): write HOST:PORT, such as 127.0.0.1:\(option == "--listen" ? 4573 : 9090), not '\(text)'")
         }
         return (String(text[..<colon]), port)
     }

@@ -176,7 +176,7 @@ import Testing
         let catalog = directory.appendingPathComponent("Prompts/en-US.yaml")
         try (try String(contentsOf: catalog, encoding: .utf8) + "\nnew_prompt: New.\n").write(to: catalog, atomically: true, encoding: .utf8)
         gateway.signal(SIGHUP)
-        #expect(gateway.wait(for: "reloaded:"))
+        #expect(gateway.wait(for: "reloaded ("))
         _ = try gateway.connect().call(flow: "hotline", keys: [])
         #expect(gateway.wait(for: "ended"))
 
@@ -210,7 +210,7 @@ import Testing
         try (try String(contentsOf: flow, encoding: .utf8)).replacingOccurrences(of: "  timeout: 5s", with: "  timeout: 7s")
             .write(to: flow, atomically: true, encoding: .utf8)
         gateway.signal(SIGHUP)
-        #expect(gateway.wait(for: "reloaded:"))
+        #expect(gateway.wait(for: "reloaded ("))
         let fresh = try gateway.connect().call(flow: "hotline", keys: ["3"])
         #expect(fresh.filter { $0.hasPrefix("WAIT FOR DIGIT") } == ["WAIT FOR DIGIT 4000", "WAIT FOR DIGIT 7000"])
         // Every call in flight: English, then the main menu as its own version has it.
@@ -261,7 +261,7 @@ import Testing
         let catalog = directory.appendingPathComponent("Prompts/en-US.yaml")
         try (try String(contentsOf: catalog, encoding: .utf8) + "\nnew_prompt: New.\n").write(to: catalog, atomically: true, encoding: .utf8)
         gateway.signal(SIGHUP)
-        #expect(gateway.wait(for: "reloaded:"))
+        #expect(gateway.wait(for: "reloaded ("))
         _ = try gateway.connect().call(flow: "hotline", keys: [])
         _ = try gateway.connect().call(flow: "hotline", keys: [])
         gateway.signal(SIGTERM)

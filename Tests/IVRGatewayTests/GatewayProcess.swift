@@ -71,6 +71,13 @@ final class GatewayProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// The port of `--metrics 127.0.0.1:0`, from the log.
+    func metricsPort() -> Int? {
+        let needle = "metrics and health on http://127.0.0.1:"
+        guard wait(for: needle), let range = log.range(of: needle) else { return nil }
+        return Int(log[range.upperBound...].prefix { $0.isNumber })
+    }
+
     /// A new call to the gateway.
     func connect() throws -> FakeAsterisk { try FakeAsterisk(port: port) }
 

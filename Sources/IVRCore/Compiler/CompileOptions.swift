@@ -24,6 +24,9 @@ public struct CompileResult: Sendable {
     public var flowName: String
     public var isSubflow: Bool
     public var languages: [String]
+    /// The top flow's prompt catalog directory (`--prompts`, the flow's
+    /// `prompts:` or `../Prompts`); its `<language>/` folders hold recordings.
+    public var promptDirectory: String = ""
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }

@@ -152,12 +152,14 @@ final class Compilation {
         machine.mediaRoots = mediaRoots
         machine.version = FlowCompiler.version(sources: sources, audio: audioListing)
         let diagnostics = bag.diagnostics.normalized()
-        return CompileResult(machine: diagnostics.hasErrors ? nil : machine,
-                             tables: units[top].tables ?? DataTables(),
-                             diagnostics: diagnostics,
-                             flowName: flowFile.name?.value ?? "",
-                             isSubflow: flowFile.isSubflow,
-                             languages: machineLanguages)
+        var result = CompileResult(machine: diagnostics.hasErrors ? nil : machine,
+                                   tables: units[top].tables ?? DataTables(),
+                                   diagnostics: diagnostics,
+                                   flowName: flowFile.name?.value ?? "",
+                                   isSubflow: flowFile.isSubflow,
+                                   languages: machineLanguages)
+        result.promptDirectory = units[top].promptDirectory
+        return result
     }
 
     /// Parses a flow file and the sub-flows its `call` states name, depth

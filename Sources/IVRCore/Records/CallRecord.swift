@@ -32,7 +32,24 @@ public struct CallRecord: Sendable, Equatable, Codable {
     public struct Lookup: Sendable, Equatable, Codable {
         public var table: String
         public var found: Bool
-        public init(table: String, found: Bool) { self.table = table; self.found = found }
+        /// The host got no usable answer (a lookup URL down, late or
+        /// answering garbage): the caller heard "not found".
+        public var failed: Bool
+        public init(table: String, found: Bool, failed: Bool = false) {
+            self.table = table
+            self.found = found
+            self.failed = failed
+        }
+
+        enum CodingKeys: String, CodingKey { case table, found, failed }
+
+        /// Records written before `failed` existed read as not failed.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            table = try container.decode(String.self, forKey: .table)
+            found = try container.decode(Bool.self, forKey: .found)
+            failed = try container.decodeIfPresent(Bool.self, forKey: .failed) ?? false
+        }
     }
 
     public var id: String

@@ -84,6 +84,15 @@ public struct CallRecorder: Sendable {
 
     /// The time the call's last prompts finished (the virtual clock's end
     /// of the call): a record ends when the caller stops hearing the IVR.
+    /// The host could not look the key up (the call went on as not
+    /// found): marks the last lookup observed as an error.
+    /// (The call may have moved on to other states since: the lookup is
+    /// the last one in the path.)
+    public mutating func lookupFailed() {
+        guard let index = record.path.lastIndex(where: { !$0.lookups.isEmpty }) else { return }
+        record.path[index].lookups[record.path[index].lookups.count - 1].failed = true
+    }
+
     public mutating func finished(at time: Date) {
         if record.outcome != nil { record.ended = time }
     }
