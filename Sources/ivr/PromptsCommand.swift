@@ -77,8 +77,15 @@ struct PromptsCommand: ParsableCommand {
                 voices[parts[0]] = parts[1]
             }
             let (compiled, machine) = try Console.compile(flow, prompts: prompts)
+            // espeak-ng falls back to another voice, silently, for one it
+            // does not have: ask it which it has first.
+            let known = try Self.espeakVoices()
             for (index, language) in machine.languages.enumerated() {
                 let voice = voices[language] ?? Self.espeakVoice(for: language)
+                guard known.contains(voice.lowercased()) else {
+                    throw Console.fail("espeak-ng has no voice '\(voice)' for \(language): choose one of `espeak-ng --voices` with --voice \(language)=VOICE",
+                                       code: ExitStatus.failure)
+                }
                 let directory = (compiled.promptDirectory as NSString).appendingPathComponent(language)
                 var wrote = 0, kept = 0, dynamic = 0
                 for prompt in machine.prompts {
@@ -119,11 +126,32 @@ struct PromptsCommand: ParsableCommand {
             }
         }
 
+        /// The voices espeak-ng has, by language code and voice name, lower case.
+        static func espeakVoices() throws -> Set<String> {
+            let listing = String(decoding: try espeak(["--voices"]), as: UTF8.self)
+            var names = Set<String>()
+            for line in listing.split(separator: "\n").dropFirst() {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard columns.count >= 4 else { continue }
+                names.insert(columns[1].lowercased())
+                names.insert(columns[3].lowercased())
+            }
+            return names
+        }
+
         /// One prompt through espeak-ng, as WAV on its standard output.
         static func speak(_ text: String, voice: String) throws -> WAVAudio {
+            let data = try espeak(["-v", voice, "-b", "1", "--stdout", text])
+            do { return try WAVAudio.parse(Array(data)) } catch {
+                throw Console.fail("espeak-ng -v \(voice) wrote no usable audio: \(error)", code: ExitStatus.failure)
+            }
+        }
+
+        /// Runs espeak-ng; its standard output.
+        static func espeak(_ arguments: [String]) throws -> Data {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["espeak-ng", "-v", voice, "-b", "1", "--stdout", text]
+            process.arguments = ["espeak-ng"] + arguments
             let output = Pipe(), errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
@@ -135,12 +163,10 @@ struct PromptsCommand: ParsableCommand {
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
                 let hint = process.terminationStatus == 127 ? "espeak-ng is not installed (Debian: apt-get install espeak-ng)"
-                    : "espeak-ng -v \(voice) failed: \(problem.trimmingCharacters(in: .whitespacesAndNewlines))"
+                    : "espeak-ng \(arguments.prefix(2).joined(separator: " ")) failed: \(problem.trimmingCharacters(in: .whitespacesAndNewlines))"
                 throw Console.fail(hint, code: ExitStatus.failure)
             }
-            do { return try WAVAudio.parse(Array(data)) } catch {
-                throw Console.fail("espeak-ng -v \(voice) wrote no usable audio: \(error)", code: ExitStatus.failure)
-            }
+            return data
         }
     }
 }
