@@ -3,10 +3,12 @@ import IVRTools
 import Testing
 
 /// `ivr prompts synth` with the real espeak-ng (CI installs it from Debian).
-@Suite(.enabled(if: PromptsSynthTests.hasEspeak, "espeak-ng is not installed (.ci/run installs Debian's espeak-ng)"))
-struct PromptsSynthTests {
-    static let hasEspeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+enum Espeak {
+    static let installed = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+}
 
+@Suite(.enabled(if: Espeak.installed, "espeak-ng is not installed (.ci/run installs Debian's espeak-ng)"))
+struct PromptsSynthTests {
     static let project: [String: String] = [
         "Flows/p.yaml": "flow: p\nstart: main\nlanguages: [zh-CN, yue-HK, en-US]\nstates:\n  main: { menu: { prompt: hi, options: { \"1\": bye } } }\n  bye: { hangup: { say: [thanks, bye] } }\n",
         "Prompts/zh-CN.yaml": "hi: 您好，请按1。\nbye: 再见。\nthanks: \"谢谢，{caller}。\"\n",
