@@ -111,6 +111,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The FastAGI gateway under load against a baseline server, side by side.
+        .executableTarget(
+            name: "ivr-gateway-bench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Golden/ holds saved calls the tests read by path, not resources.
         .testTarget(name: "IVRCoreTests", dependencies: ["IVRCore", "IVRTools"], exclude: ["Golden"]),
         // A host written against IVRCore's public API alone (no @testable).
