@@ -42,6 +42,8 @@ enum Driver {
         var held: [BenchCall] = []
         var heldCount = 0
         let allHeld: EventLoopPromise<Void>?
+        /// Milliseconds a caller takes before each reply (uniform in 0...2×), 0 for none.
+        var think = 0
 
         init(port: Int, group: any EventLoopGroup, calls: Int, hold: Bool) {
             self.port = port
@@ -139,7 +141,19 @@ enum Driver {
                 reply = "200 result=0\n"
             }
             if ended, reply.hasPrefix("200 result=-1") { timed = true }
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply)), promise: nil)
+            guard run.think > 0, line.hasPrefix("WAIT FOR DIGIT") else {
+                send(reply, timed: timed, context.channel)
+                return
+            }
+            // A caller thinking before a key: the reply goes later.
+            let channel = context.channel
+            channel.eventLoop.scheduleTask(in: .milliseconds(Int64.random(in: 0...Int64(2 * run.think)))) {
+                self.send(reply, timed: timed, channel)
+            }
+        }
+
+        func send(_ reply: String, timed: Bool, _ channel: any Channel) {
+            channel.writeAndFlush(ByteBuffer(string: reply), promise: nil)
             sentAt = timed ? DispatchTime.now().uptimeNanoseconds : 0
         }
 
@@ -160,12 +174,21 @@ enum Driver {
         }
     }
 
-    static func run(port: Int, calls: Int, concurrent: Int, group: any EventLoopGroup) throws -> Result {
+    static func run(port: Int, calls: Int, concurrent: Int, think: Int = 0, group: any EventLoopGroup) throws -> Result {
         let run = Run(port: port, group: group, calls: calls, hold: false)
+        run.think = think
         let loop = run.done.futureResult.eventLoop
         let start = DispatchTime.now().uptimeNanoseconds
         loop.execute {
-            for _ in 0..<min(concurrent, calls) { run.startOne() }
+            // Paced callers also arrive spread over a second, as calls do;
+            // others all at once.
+            for _ in 0..<min(concurrent, calls) {
+                if think > 0 {
+                    loop.scheduleTask(in: .milliseconds(Int64.random(in: 0...1000))) { run.startOne() }
+                } else {
+                    run.startOne()
+                }
+            }
         }
         try run.done.futureResult.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 /// The baseline: a FastAGI server with no interpreter, no flows and no
-/// store, on as many event loops as the gateway. It answers the driver's
+/// store, on as many event-loop threads as the gateway is given. It answers the driver's
 /// dialogue with fixed commands (ANSWER, then WAIT FOR DIGIT until the
 /// caller hangs up, then the three end variables), so that what it costs is
 /// the floor of sockets, event loops and the driver.
@@ -53,8 +53,8 @@ enum EchoServer {
         }
     }
 
-    static func run() throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+    static func run(threads: Int) throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

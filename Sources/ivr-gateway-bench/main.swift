@@ -12,19 +12,26 @@ import NIOCore
 import NIOPosix
 
 let arguments = CommandLine.arguments
-if arguments.count >= 2, arguments[1] == "echo" {
-    try EchoServer.run()
-    exit(0)
-}
-
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
     return value
 }
 
+/// Event-loop threads of both servers: one by default, so that the servers
+/// and the driver (one thread) do not take turns on a 2-core machine.
+let threads = option("--threads", 1)
+/// The gateway's log level: `info` writes two lines per call, as in production.
+let logLevel = arguments.firstIndex(of: "--log-level").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? "info"
+if arguments.count >= 2, arguments[1] == "echo" {
+    try EchoServer.run(threads: threads)
+    exit(0)
+}
+
 let concurrent = option("--concurrent", 1000)
 let total = option("--calls", 20_000)
 let rounds = option("--rounds", 3)
+/// Paced calls: callers take 0-2x this many milliseconds before each key.
+let think = option("--think", 200)
 let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -32,8 +39,10 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 struct Server {
     let process: Process
     let port: Int
+    /// `--metrics`' port, when the log names one.
+    var metricsPort: Int?
 
-    static func start(_ executable: URL, _ arguments: [String], ready: String) throws -> Server {
+    static func start(_ executable: URL, _ arguments: [String], ready: String, metrics: String? = nil) throws -> Server {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -43,18 +52,24 @@ struct Server {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         var seen = ""
-        while !seen.contains(ready) || !seen[seen.range(of: ready)!.upperBound...].contains("\n") {
+        var port: Int?
+        var metricsPort: Int?
+        while port == nil || (metrics != nil && metricsPort == nil) {
             let data = errors.fileHandleForReading.availableData
             guard !data.isEmpty else { throw POSIXError(.EIO) }
             seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: ready), seen[range.upperBound...].contains("\n") {
+                port = Int(seen[range.upperBound...].prefix { $0.isNumber })
+            }
+            if let metrics, let range = seen.range(of: metrics), seen[range.upperBound...].contains("\n") {
+                metricsPort = Int(seen[range.upperBound...].prefix { $0.isNumber })
+            }
         }
-        let after = seen[seen.range(of: ready)!.upperBound...]
-        let port = Int(after.prefix { $0.isNumber }) ?? 0
         // Keep reading the log so the server never blocks on a full pipe.
         errors.fileHandleForReading.readabilityHandler = { handle in
             if handle.availableData.isEmpty { handle.readabilityHandler = nil }
         }
-        return Server(process: process, port: port)
+        return Server(process: process, port: port ?? 0, metricsPort: metricsPort)
     }
 
     /// Resident memory in KiB (Linux /proc).
@@ -76,51 +91,106 @@ guard FileManager.default.isExecutableFile(atPath: gatewayBinary.path) else {
     print("build the gateway first: swift build -c release --product ivr-gateway")
     exit(1)
 }
-let gateway = try Server.start(gatewayBinary, ["agi", "Flows", "--listen", "127.0.0.1:0", "--drain", "1s"], ready: "over FastAGI on 127.0.0.1:")
-let echo = try Server.start(URL(fileURLWithPath: CommandLine.arguments[0]), ["echo"], ready: "echo on 127.0.0.1:")
+let gateway = try Server.start(gatewayBinary, ["agi", "Flows", "--listen", "127.0.0.1:0", "--drain", "1s", "--metrics", "127.0.0.1:0",
+                                               "--threads", String(threads), "--log-level", logLevel],
+                               ready: "over FastAGI on 127.0.0.1:", metrics: "metrics and health on http://127.0.0.1:")
+let echo = try Server.start(URL(fileURLWithPath: CommandLine.arguments[0]), ["echo", "--threads", String(threads), "--log-level", logLevel], ready: "echo on 127.0.0.1:")
 defer {
     gateway.stop()
     echo.stop()
 }
 
-print("FastAGI, \(concurrent) concurrent hotline calls on loopback, \(total) calls per run, \(rounds) rounds side by side")
-print("(a call: environment, ANSWER, 5 key presses at 5 waits, a hangup, the end variables: 11 replies, 10 timed)")
-var results: [String: [Driver.Result]] = [:]
-for round in 0..<rounds {
-    for (name, server) in [("gateway", gateway), ("baseline", echo)] {
-        let result = try Driver.run(port: server.port, calls: total, concurrent: concurrent, group: group)
-        results[name, default: []].append(result)
-        print("  round \(round + 1) \(name): \(Int(result.callsPerSecond)) calls/s, p99 \(format(result.percentile(0.99) * 1000, 3)) ms, "
-              + "lost \(result.lost)")
-    }
-}
-
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
-print("")
-print("                      gateway    baseline   ratio")
-for (label, pick, scale, digits) in [("calls per second", { (r: Driver.Result) in r.callsPerSecond }, 1.0, 0),
-                                     ("p50 reply->command ms", { (r: Driver.Result) in r.percentile(0.5) }, 1000.0, 3),
-                                     ("p99 reply->command ms", { (r: Driver.Result) in r.percentile(0.99) }, 1000.0, 3),
-                                     ("max reply->command ms", { (r: Driver.Result) in r.percentile(1) }, 1000.0, 1)] {
-    let a = median(results["gateway", default: []].map(pick)) * scale, b = median(results["baseline", default: []].map(pick)) * scale
-    print(label.padding(toLength: 22, withPad: " ", startingAt: 0) + format(a, digits).leftPadded(9) + format(b, digits).leftPadded(12)
-          + format(a / b, 2).leftPadded(8))
-}
-print("calls lost: gateway \(results["gateway", default: []].map(\.lost).reduce(0, +)), baseline \(results["baseline", default: []].map(\.lost).reduce(0, +))")
-
-// Memory: the resident size with `concurrent` calls held at their first wait, less the size before.
+// Memory first, on fresh processes (later, freed memory the allocator
+// keeps would hide it): the resident size with `concurrent` calls held at
+// their first wait, less the size after a few warm-up calls.
 for (name, server) in [("gateway", gateway), ("baseline", echo)] {
+    _ = try Driver.run(port: server.port, calls: 50, concurrent: 10, group: group)
     let before = server.residentKiB
     let held = try Driver.hold(port: server.port, calls: concurrent, group: group)
     Thread.sleep(forTimeInterval: 0.5)
     let during = server.residentKiB
     held.release()
-    print("memory, \(name): \(before) KiB idle, \(during) KiB with \(concurrent) calls held: "
+    print("memory, \(name): \(before) KiB after warm-up, \(during) KiB with \(concurrent) calls held: "
           + "\(format(Double(during - before) / Double(concurrent), 1)) KiB per active call")
 }
+
+print("FastAGI on loopback, \(concurrent) concurrent hotline calls, \(threads) event-loop thread(s) per server, \(rounds) rounds side by side (medians)")
+print("(a call: environment, ANSWER, 4 keys and a hangup at 5 waits, the end variables: 10 timed replies)")
+for (title, calls, pace) in [("as fast as the callers can answer, \(total) calls", total, 0),
+                             ("callers taking 0-\(2 * think) ms before each key, \(concurrent * 2) calls", concurrent * 2, think)]
+    where calls > 0 {
+    var results: [String: [Driver.Result]] = [:]
+    let histogramBefore = handlingHistogram()
+    for _ in 0..<rounds {
+        for (name, server) in [("gateway", gateway), ("baseline", echo)] {
+            results[name, default: []].append(try Driver.run(port: server.port, calls: calls, concurrent: concurrent, think: pace, group: group))
+        }
+    }
+    print("")
+    print(title)
+    print("                      gateway    baseline   ratio")
+    for (label, pick, scale, digits) in [("calls per second", { (r: Driver.Result) in r.callsPerSecond }, 1.0, 0),
+                                         ("p50 reply->command ms", { (r: Driver.Result) in r.percentile(0.5) }, 1000.0, 3),
+                                         ("p99 reply->command ms", { (r: Driver.Result) in r.percentile(0.99) }, 1000.0, 3),
+                                         ("max reply->command ms", { (r: Driver.Result) in r.percentile(1) }, 1000.0, 1)] {
+        let a = median(results["gateway", default: []].map(pick)) * scale, b = median(results["baseline", default: []].map(pick)) * scale
+        print(label.padding(toLength: 22, withPad: " ", startingAt: 0) + format(a, digits).leftPadded(9) + format(b, digits).leftPadded(12)
+              + format(b > 0 ? a / b : 0, 2).leftPadded(8))
+    }
+    print("calls lost: gateway \(results["gateway", default: []].map(\.lost).reduce(0, +)), "
+          + "baseline \(results["baseline", default: []].map(\.lost).reduce(0, +))")
+    // The gateway's own measure (bytes in to the next command out, without
+    // loopback or the driver), from its histogram over these runs.
+    let histogram = zip(handlingHistogram(), histogramBefore).map { ($0.0, $0.1 - $1.1) }
+    if let total = histogram.last?.1, total > 0 {
+        let p50 = histogram.first { $0.1 >= total * 0.5 }?.0 ?? .infinity
+        let p99 = histogram.first { $0.1 >= total * 0.99 }?.0 ?? .infinity
+        print("the gateway's own handling of \(Int(total)) reads: p50 <= \(format(p50 * 1000, 3)) ms, p99 <= \(format(p99 * 1000, 3)) ms "
+              + "(histogram buckets)")
+    }
+}
+print("")
+
+/// The gateway's `ivr_event_handling_seconds` histogram: (bound, cumulative count).
+func handlingHistogram() -> [(Double, Double)] {
+    guard let port = gateway.metricsPort, let text = httpGet(port: port, "/metrics") else { return [] }
+    var buckets: [(Double, Double)] = []
+    for line in text.split(separator: "\n") where line.hasPrefix("ivr_event_handling_seconds_bucket{le=\"") {
+        let bound = line.dropFirst("ivr_event_handling_seconds_bucket{le=\"".count).prefix { $0 != "\"" }
+        guard let count = Double(line.split(separator: " ").last ?? "") else { continue }
+        buckets.append((bound == "+Inf" ? .infinity : Double(bound) ?? .infinity, count))
+    }
+    return buckets
+}
+
+/// `GET path` on loopback, the body (small responses only).
+func httpGet(port: Int, _ path: String) -> String? {
+    let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(connection) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    _ = request.utf8CString.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count - 1, 0) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = recv(connection, &chunk, chunk.count, 0)
+        guard count > 0 else { break }
+        bytes += chunk[..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 try group.syncShutdownGracefully()
 
 extension String {

@@ -36,7 +36,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
         GatewayMetrics.active.increment()
         let peer = context.channel.remoteAddress?.ipAddress ?? ""
         guard gateway.allowed.allows(peer) else {
-            gateway.log("refused a connection from \(peer): not loopback and not in --allow")
+            gateway.logger.warning("refused a connection from \(peer): not loopback and not in --allow")
             context.close(promise: nil)
             return
         }
@@ -73,7 +73,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
         case .environment(let environment):
             callID = environment.uniqueID
             guard let flow = gateway.library.flow(named: environment.script) else {
-                gateway.log("call \(callID): no flow '\(environment.script)'")
+                gateway.logger.warning("call \(callID): no flow '\(environment.script)'")
                 refusing = AGISession.unknownFlow("no flow named '\(environment.script)'")
                 sendRefusal(context)
                 return
@@ -102,7 +102,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
         case .hangup:
             if let steps = session?.hangupLine() { perform(steps, context) }
         case .protocolError(let reason):
-            gateway.log("call \(callID): \(reason); the session ends")
+            gateway.logger.warning("call \(callID): \(reason); the session ends")
             if let steps = session?.protocolError() { perform(steps, context) } else { context.close(promise: nil) }
         }
     }
@@ -168,7 +168,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
             case let .noAudio(prompt, language):
                 gateway.logOnce("no recording of '\(prompt)' in \(language) and --tts none: skipped")
             case .missingSound(let sound):
-                gateway.log("call \(callID): Asterisk could not play '\(sound)'; the call goes on")
+                gateway.logger.warning("call \(callID): Asterisk could not play '\(sound)'; the call goes on")
             case .close:
                 if let record = recorder?.record { writer?.save(record, counts: counts) }
                 counts = []

@@ -25,19 +25,19 @@ struct AGIServer: Service {
             }
             .bind(host: host, port: port).get()
         let bound = channel.localAddress?.port ?? port
-        gateway.log("serving " + gateway.library.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }
+        gateway.notice("serving " + gateway.library.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }
             .joined(separator: ", ") + " over FastAGI on \(host):\(bound)")
         // Until SIGTERM (or the group is cancelled).
         try? await gracefulShutdown()
         gateway.draining = true
-        gateway.log("SIGTERM: no new calls; \(gateway.activeCalls.value) in progress may take up to \(drainText)")
+        gateway.notice("SIGTERM: no new calls; \(gateway.activeCalls.value) in progress may take up to \(drainText)")
         try? await channel.close()
         let deadline = ContinuousClock.now + drain
         while gateway.activeCalls.value > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if gateway.activeCalls.value > 0 { gateway.log("drained for \(drainText): \(gateway.activeCalls.value) call(s) cut off") }
+        if gateway.activeCalls.value > 0 { gateway.notice("drained for \(drainText): \(gateway.activeCalls.value) call(s) cut off") }
         // Records already handed to the store are written before the exit.
         let writes = ContinuousClock.now + .seconds(10)
         while gateway.pendingWrites.value > 0, ContinuousClock.now < writes { try? await Task.sleep(for: .milliseconds(20)) }
-        gateway.log("stopped")
+        gateway.notice("stopped")
     }
 }

@@ -101,7 +101,7 @@ final class Gateway: @unchecked Sendable {
         lock.unlock()
         keepVersions(next)
         GatewayMetrics.reloaded(refusals.isEmpty ? "served" : "refused")
-        log("reloaded (\(reason)): " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
+        notice("reloaded (\(reason)): " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
     }
 
     /// Called every second off the event loops: a served file (or a flow
@@ -127,7 +127,7 @@ final class Gateway: @unchecked Sendable {
         Task {
             defer { self.pendingWrites.add(-1) }
             for version in served {
-                do { try await store.served(version, at: now) } catch { self.log("--db: version \(version.version.prefix(12)): \(error)") }
+                do { try await store.served(version, at: now) } catch { self.logger.error("--db: version \(version.version.prefix(12)): \(error)") }
             }
         }
     }
@@ -156,14 +156,20 @@ final class Gateway: @unchecked Sendable {
                     for action in counts { try await store.record(action) }
                     try await store.save(record)
                 } catch {
-                    gateway.log("call \(record.id): --db: \(error)")
+                    gateway.logger.error("call \(record.id): --db: \(error)")
                 }
             }
         }
     }
 
+    /// A call's line (start, end, what went wrong on it).
     func log(_ line: String) {
         logger.info("\(line)")
+    }
+
+    /// The gateway's own life: listening, reloads, draining, stopping.
+    func notice(_ line: String) {
+        logger.notice("\(line)")
     }
 
     /// A line logged once per process (a prompt without audio, say).
@@ -171,6 +177,6 @@ final class Gateway: @unchecked Sendable {
         lock.lock()
         let first = said.insert(line).inserted
         lock.unlock()
-        if first { log(line) }
+        if first { logger.notice("\(line)") }
     }
 }

@@ -36,6 +36,9 @@ struct AGICommandLine: AsyncParsableCommand {
     @Option(help: "Answer lookups with GET URL/<table>?key=<key> instead of the flows' data files.") var lookupUrl: String?
     @Option(help: "How long a lookup by URL may take before it counts as not found (and a lookup error), such as 2s.") var lookupTimeout = "2s"
     @Option(help: "HOST:PORT for GET /metrics (Prometheus) and GET /health, such as 127.0.0.1:9090.") var metrics: String?
+    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Log lines at this level and above: trace, debug, info (call starts and ends), notice, warning, error, critical.")
+    var logLevel = "info"
 
     func run() async throws {
         let options = AGISession.Options(tts: try Self.tts(tts), transfer: try Self.transfer(transfer))
@@ -79,10 +82,15 @@ struct AGICommandLine: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level: write trace, debug, info, notice, warning, error or critical, not '\(logLevel)'")
+        }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let logger = Logger(label: "ivr-gateway")
+        var logger = Logger(label: "ivr-gateway")
+        logger.logLevel = level
         let registry = GatewayMetrics.bootstrap()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads: write a number from 1 to 1024, not \(threads)") }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         let lookups = lookupUrl.map { LookupClient(base: $0, timeout: .nanoseconds(Int64(lookupSeconds * 1_000_000_000)), group: group) }
         let gateway = Gateway(library: library, paths: paths, options: options, store: store, allowed: filter, callTime: callTime,
                               lookups: lookups, logger: logger)

@@ -28,7 +28,7 @@ enum MetricsServer {
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
                            onServerRunning: { channel in
-                               gateway.log("metrics and health on http://\(host):\(channel.localAddress?.port ?? port)")
+                               gateway.notice("metrics and health on http://\(host):\(channel.localAddress?.port ?? port)")
                            },
                            eventLoopGroupProvider: .shared(group), logger: logger)
     }
