@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "IVRStore", targets: ["IVRStore"]),
         .library(name: "IVRSeal", targets: ["IVRSeal"]),
         .library(name: "IVRAGI", targets: ["IVRAGI"]),
+        .library(name: "IVRTwiML", targets: ["IVRTwiML"]),
         .library(name: "IVRGateway", targets: ["IVRGateway"]),
         .executable(name: "ivr", targets: ["ivr"]),
         .executable(name: "ivr-gateway", targets: ["ivr-gateway"]),
@@ -63,6 +64,12 @@ let package = Package(
         .target(
             name: "IVRAGI",
             dependencies: ["IVRCore"]
+        ),
+        // Twilio's side with no I/O (SPEC 13): request signatures, sealed call
+        // tokens, TwiML documents, the webhook session.
+        .target(
+            name: "IVRTwiML",
+            dependencies: ["IVRCore", "IVRSeal", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // What every gateway shares (SPEC 11): the flow library with its
         // versions and reloads. No sockets here either.
@@ -124,6 +131,7 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
+        .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools"]),
         .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
