@@ -96,6 +96,7 @@ let package = Package(
                 "IVRCore",
                 "IVRTools",
                 "IVRAGI",
+                "IVRTwiML",
                 "IVRGateway",
                 "IVRStore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +108,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(

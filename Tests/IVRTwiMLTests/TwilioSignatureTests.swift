@@ -29,3 +29,13 @@ struct TwilioSignatureTests {
                 "another account's token")
     }
 }
+
+struct FormBodyTests {
+    @Test func pairsAreDecoded() {
+        let parameters = FormBody.parse(Array("CallSid=CA1&From=%2B8613800138000&Body=hello+world&Digits=&Caller=%E6%9D%8E%E9%9B%B7&bad=%zz%4".utf8))
+        #expect(parameters.map { "\($0.0)=\($0.1)" } == ["CallSid=CA1", "From=+8613800138000", "Body=hello world", "Digits=", "Caller=李雷",
+                                                          "bad=%zz%4"])
+        #expect(FormBody.value("From", in: parameters) == "+8613800138000")
+        #expect(FormBody.value("To", in: parameters) == nil)
+    }
+}

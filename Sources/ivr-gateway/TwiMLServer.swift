@@ -1,0 +1,196 @@
+import Foundation
+import Hummingbird
+import IVRCore
+import IVRGateway
+import IVRTwiML
+import Logging
+import NIOCore
+
+/// `ivr-gateway twiml` (SPEC 13) on Hummingbird: each request is checked
+/// (size, signature, token), handed to a `TwiMLSession`, and its steps are
+/// carried out in one switch. No call is kept between requests.
+enum TwiMLServer {
+    struct Settings: Sendable {
+        /// `https://ivr.example.com`, as the provider calls it (signatures cover it).
+        var publicURL: String
+        var signer: TwilioSignature
+        var tokens: CallToken
+        var voices: [String: TwiMLSession.Voice]
+        var targets: [String: String]
+    }
+
+    static let maxBody = 64 * 1024
+
+    static func application(host: String, port: Int, settings: Settings, gateway: Gateway, group: any EventLoopGroup,
+                            logger: Logger) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("twiml/status") { request, _ -> Response in
+            let (parameters, _) = try await checked(request, settings)
+            let callSid = FormBody.value("CallSid", in: parameters) ?? "-"
+            gateway.log("call \(callSid): status \(FormBody.value("CallStatus", in: parameters) ?? "-")")
+            return Response(status: .noContent)
+        }
+        router.post("twiml/:flow") { request, context -> Response in
+            let (parameters, _) = try await checked(request, settings)
+            let name = context.parameters.get("flow") ?? ""
+            guard let flow = gateway.library.flow(named: name) else { return text(.notFound, "no flow named '\(name)'") }
+            guard let callSid = FormBody.value("CallSid", in: parameters), !callSid.isEmpty else { return text(.badRequest, "no CallSid") }
+            let language = request.uri.queryParameters.get("lang")
+            let popularity = await popularity(flow, gateway)
+            var (session, steps) = TwiMLSession.start(machine: flow.machine, callSid: callSid, from: FormBody.value("From", in: parameters) ?? "",
+                                                      to: FormBody.value("To", in: parameters) ?? "", language: language,
+                                                      time: gateway.callTime ?? Date(), popularity: popularity,
+                                                      options: options(settings, flow: name), tokens: settings.tokens)
+            gateway.log("call \(callSid) started: flow \(flow.name), version \(flow.version.prefix(12))")
+            GatewayMetrics.started(flow: flow.name)
+            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway)
+        }
+        router.post("twiml/:flow/next") { request, context -> Response in
+            let (parameters, _) = try await checked(request, settings)
+            let name = context.parameters.get("flow") ?? ""
+            guard let callSid = FormBody.value("CallSid", in: parameters), !callSid.isEmpty else { return text(.badRequest, "no CallSid") }
+            guard let token = request.uri.queryParameters.get("s"), let opened = try? settings.tokens.open(token, callSid: callSid) else {
+                return text(.forbidden, "the call token does not open for this call")
+            }
+            guard let flow = gateway.library.flow(version: opened.version), flow.name == name else {
+                return text(.notFound, "version \(opened.version.prefix(12)) of '\(name)' is not served here")
+            }
+            let popularity = await popularity(flow, gateway)
+            var session: TwiMLSession
+            do {
+                session = try TwiMLSession.resume(machine: flow.machine, saved: opened.saved, callSid: callSid, popularity: popularity,
+                                                  options: options(settings, flow: name), tokens: settings.tokens)
+            } catch {
+                return text(.forbidden, "the saved call does not fit its version: \(error)")
+            }
+            let steps: [TwiMLSession.Step]
+            do {
+                if let status = FormBody.value("DialCallStatus", in: parameters) {
+                    steps = try session.dialed(status: status)
+                } else {
+                    steps = try session.gathered(digits: FormBody.value("Digits", in: parameters) ?? "",
+                                                 finishedOnKey: FormBody.value("FinishedOnKey", in: parameters))
+                }
+            } catch {
+                return text(.conflict, "\(error)")
+            }
+            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway)
+        }
+        // Recordings the TwiML plays: /audio/<version>/<root>/<language>/<file>.
+        router.get("audio/:version/:root/:language/:file") { _, context -> Response in
+            let parameters = context.parameters
+            guard let prefix = parameters.get("version"), let root = parameters.get("root").flatMap(Int.init),
+                  let language = parameters.get("language"), let file = parameters.get("file"),
+                  ![language, file].contains(where: { $0.contains("/") || $0.hasPrefix(".") }),
+                  let flow = gateway.library.versions.values.first(where: { $0.version.hasPrefix(prefix) }),
+                  flow.machine.mediaRoots.indices.contains(root),
+                  let data = FileManager.default.contents(atPath: flow.machine.mediaRoots[root] + "/" + language + "/" + file) else {
+                return text(.notFound, "no such recording")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = contentType(file)
+            headers[.cacheControl] = "public, max-age=86400"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        for path in ["twiml/:flow", "twiml/:flow/next", "twiml/status"] {
+            for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    var headers = HTTPFields()
+                    headers[.allow] = "POST"
+                    return Response(status: .methodNotAllowed, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "use POST\n")))
+                }
+            }
+        }
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
+                           onServerRunning: { channel in
+                               gateway.notice("serving " + gateway.library.current.values.sorted { $0.name < $1.name }
+                                   .map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", ")
+                                   + " over TwiML webhooks on http://\(host):\(channel.localAddress?.port ?? port)")
+                           },
+                           eventLoopGroupProvider: .shared(group), logger: logger)
+    }
+
+    /// The body (at most 64 KiB, else 413) and its parameters, once the
+    /// signature over the public URL and the parameters holds (else 403).
+    static func checked(_ request: Request, _ settings: Settings) async throws -> ([(String, String)], String) {
+        let body = try await request.body.collect(upTo: maxBody)
+        let parameters = FormBody.parse(Array(body.readableBytesView))
+        let url = settings.publicURL + request.uri.description
+        let header = request.headers.first { $0.name.canonicalName == "x-twilio-signature" }?.value
+        guard settings.signer.isValid(header, url: url, parameters: parameters) else {
+            throw HTTPError(.forbidden, message: "missing or wrong X-Twilio-Signature")
+        }
+        return (parameters, url)
+    }
+
+    static func options(_ settings: Settings, flow: String) -> TwiMLSession.Options {
+        TwiMLSession.Options(voices: settings.voices, targets: settings.targets, actionBase: settings.publicURL + "/twiml/" + flow,
+                             audioBase: settings.publicURL + "/audio/")
+    }
+
+    static func popularity(_ flow: FlowLibrary.Flow, _ gateway: Gateway) async -> Popularity {
+        guard let store = gateway.store else { return Popularity() }
+        return (try? await store.popularity(knowledgeBases: flow.machine.knowledgeBases.map(\.name))) ?? Popularity()
+    }
+
+    /// The one switch: lookups answered, counts written, the document sent.
+    static func answer(_ session: inout TwiMLSession, _ first: [TwiMLSession.Step], flow: FlowLibrary.Flow, callSid: String,
+                       gateway: Gateway) async -> Response {
+        var steps = first[...]
+        var document = TwiMLDocument([.hangup])
+        while let step = steps.popFirst() {
+            switch step {
+            case let .lookup(table, key, sensitive):
+                var record: [String: String]?
+                if let lookups = gateway.lookups {
+                    switch await lookups.find(table: table, key: key, sensitive: sensitive) {
+                    case .found(let found): record = found
+                    case .notFound: record = nil
+                    case .failed(let reason):
+                        gateway.logger.warning("call \(callSid): lookup in '\(table)' failed: \(reason); the call goes on as not found")
+                        GatewayMetrics.lookupFailed(flow: flow.name)
+                    }
+                } else {
+                    record = flow.tables.find(table: table, key: key)
+                }
+                steps = session.lookupResult(record)[...] + steps
+            case let .interpreted(_, output):
+                guard let store = gateway.store else { break }
+                for action in output.actions {
+                    switch action {
+                    case .countHit, .countResolution:
+                        do { try await store.record(action) } catch { gateway.logger.error("call \(callSid): --db: \(error)") }
+                    case .play:
+                        break
+                    }
+                }
+            case .respond(let answer):
+                document = answer
+            }
+        }
+        if session.interpreter.isEnded {
+            let outcome = session.interpreter.call.outcome ?? CallRecord.interrupted
+            GatewayMetrics.ended(flow: flow.name, outcome: outcome)
+            gateway.log("call \(callSid) ended: flow \(flow.name), version \(flow.version.prefix(12)), outcome \(outcome)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/xml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.xml)))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
+    static func contentType(_ file: String) -> String {
+        switch (file as NSString).pathExtension.lowercased() {
+        case "wav": return "audio/wav"
+        case "mp3": return "audio/mpeg"
+        case "gsm": return "audio/gsm"
+        case "ulaw": return "audio/basic"
+        default: return "application/octet-stream"
+        }
+    }
+}
