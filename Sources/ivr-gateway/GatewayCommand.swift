@@ -16,7 +16,7 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivr-gateway",
         abstract: "Answer real calls with IVR flows.",
-        subcommands: [AGICommandLine.self, TwiMLCommandLine.self]
+        subcommands: [AGICommandLine.self, TwiMLCommandLine.self, SignCommandLine.self]
     )
 }
 
@@ -209,6 +209,31 @@ struct TwiMLCommandLine: AsyncParsableCommand {
         let startup = try common.start()
         try await common.run(startup, TwiMLServer.application(host: host, port: port, settings: settings, gateway: startup.gateway,
                                                               group: startup.group, logger: startup.logger))
+    }
+}
+
+/// `ivr-gateway sign URL name=value...`: the `X-Twilio-Signature` Twilio
+/// would send for a request, to try the gateway with curl and to check it
+/// against the official libraries.
+struct SignCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Print the X-Twilio-Signature of a request: its full URL and its POST parameters as name=value."
+    )
+
+    @Argument(help: "The full URL the provider calls, query included.") var url: String
+    @Argument(help: "POST parameters, as name=value.") var parameters: [String] = []
+    @Option(help: "The environment variable holding the Twilio auth token.") var authTokenEnv = "TWILIO_AUTH_TOKEN"
+
+    func run() throws {
+        guard let authToken = ProcessInfo.processInfo.environment[authTokenEnv], !authToken.isEmpty else {
+            throw ValidationError("no auth token: set \(authTokenEnv) (or name another variable with --auth-token-env)")
+        }
+        let pairs = try parameters.map { item -> (String, String) in
+            guard let equals = item.firstIndex(of: "=") else { throw ValidationError("write parameters as name=value, not '\(item)'") }
+            return (String(item[..<equals]), String(item[item.index(after: equals)...]))
+        }
+        print(TwilioSignature(authToken: authToken).signature(url: url, parameters: pairs))
     }
 }
 
