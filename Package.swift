@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
         .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools"]),
-        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "ivr-gateway",
+        .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "IVRTwiML", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IVRStoreTests", dependencies: ["IVRStore", "IVRCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -116,6 +116,36 @@ public struct ScenarioRunner {
         return runner
     }
 
+    /// How a case ends under `ivr test`, for comparing another host (a
+    /// gateway) with it: each prompt played as `describe` writes it, the
+    /// outcome, and the last transfer target.
+    public struct Ending: Equatable, Sendable, CustomStringConvertible {
+        public var played: [String]
+        public var outcome: String?
+        public var transfer: String?
+
+        public init(played: [String] = [], outcome: String? = nil, transfer: String? = nil) {
+            self.played = played
+            self.outcome = outcome
+            self.transfer = transfer
+        }
+
+        public var description: String { "outcome \(outcome ?? "-"), transfer \(transfer ?? "-"), played \(played)" }
+    }
+
+    public func ending(of scenarioCase: ScenarioFile.Case, machine: Machine, tables: DataTables, script: [InputToken],
+                       describe: (Action.Play) -> String) -> Ending {
+        let runner = callRunner(for: scenarioCase, machine: machine, tables: tables)
+        var remaining = script[...]
+        var ending = Ending()
+        let interpreter = runner.run(next: { _ in remaining.popFirst() }, observe: { output in
+            for case .play(let play) in output.actions { ending.played.append(describe(play)) }
+            if case .transferring(let target) = output.directive { ending.transfer = target }
+        })
+        ending.outcome = interpreter.call.outcome
+        return ending
+    }
+
     static func languageProblem(_ lang: Located<String>, _ machine: Machine) -> String? {
         guard machine.languageIndex(lang.value) == nil else { return nil }
         return Diagnostic(.scenarioLanguage(lang.value, declared: machine.languages), at: lang.mark).description

@@ -71,6 +71,19 @@ enum FakeHTTP {
 
     /// `GET path` on 127.0.0.1:port: the status and the body.
     static func get(port: Int, _ path: String) throws -> (status: Int, body: String) {
+        try request(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    }
+
+    /// `POST path` of a form, with extra header lines.
+    static func post(port: Int, _ path: String, form: String, headers: [String: String] = [:], method: String = "POST") throws
+        -> (status: Int, body: String) {
+        let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+        return try request(port: port, "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                           + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n\(extra)\r\n\(form)")
+    }
+
+    /// Sends `text` and reads the whole answer: the status and the body.
+    static func request(port: Int, _ text: String) throws -> (status: Int, body: String) {
         let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(connection) }
         var address = sockaddr_in()
@@ -83,7 +96,7 @@ enum FakeHTTP {
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        write(connection, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        write(connection, text)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -24,10 +24,12 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Starts `ivr-gateway agi Flows --listen 127.0.0.1:0 <arguments>` in
     /// `directory` and waits until it listens.
-    init(_ arguments: [String] = [], in directory: URL = root) throws {
+    init(_ arguments: [String] = [], in directory: URL = root, twiml: Bool = false, environment: [String: String] = [:]) throws {
         process.executableURL = Self.built("ivr-gateway")
-        process.arguments = ["agi", "Flows", "--listen", "127.0.0.1:0"] + arguments
+        process.arguments = [twiml ? "twiml" : "agi", "Flows", "--listen", "127.0.0.1:0"] + arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let ready = twiml ? "over TwiML webhooks on http://127.0.0.1:" : "over FastAGI on 127.0.0.1:"
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -40,8 +42,8 @@ final class GatewayProcess: @unchecked Sendable {
             self.lock.unlock()
         }
         try process.run()
-        guard wait(for: "over FastAGI on 127.0.0.1:", seconds: 20),
-              let range = log.range(of: "over FastAGI on 127.0.0.1:"), let end = log[range.upperBound...].firstIndex(of: "\n"),
+        guard wait(for: ready, seconds: 20),
+              let range = log.range(of: ready), let end = log[range.upperBound...].firstIndex(of: "\n"),
               let port = Int(log[range.upperBound..<end]) else {
             process.terminate()
             throw POSIXError(.ETIMEDOUT)

@@ -8,14 +8,7 @@ import Testing
 /// the same order, outcome, transfer and end variables. The two hosts of one
 /// interpreter may never disagree.
 @Suite(.serialized) struct ScenarioParityTests {
-    /// What one host made of one case.
-    struct Ending: Equatable, CustomStringConvertible {
-        var played: [String]
-        var outcome: String?
-        var transfer: String?
-
-        var description: String { "outcome \(outcome ?? "-"), transfer \(transfer ?? "-"), played \(played)" }
-    }
+    typealias Ending = ScenarioRunner.Ending
 
     @Test func everyScenarioCaseEndsTheSameThroughTheGateway() throws {
         let project = try FakeAsterisk.project()
@@ -40,7 +33,9 @@ import Testing
                 let compiled = FlowCompiler.compile(path: flowPath, options: CompileOptions(workingDirectory: project.path))
                 let machine = try #require(compiled.machine)
                 let script = try KeyScript.parse(item.input)
-                let expected = Self.underTest(item, machine: machine, tables: compiled.tables, script: script)
+                let expected = ScenarioRunner().ending(of: item, machine: machine, tables: compiled.tables, script: script) { play in
+                    play.audio.map { "sound:" + $0.soundName } ?? "tts:" + play.text
+                }
                 let transcript = try Self.throughGateway(item, flow: compiled.flowName, script: script, port: gateway.port)
                 let actual = Ending(played: transcript.played, outcome: transcript.variables["IVR_OUTCOME"], transfer: transcript.transfer)
                 #expect(actual == expected, "\(scenario.display): \(item.name)")
@@ -72,21 +67,6 @@ import Testing
                 }
             }
         }
-    }
-
-    /// The case as `ivr test` runs it.
-    static func underTest(_ item: ScenarioFile.Case, machine: Machine, tables: DataTables, script: [InputToken]) -> Ending {
-        let runner = ScenarioRunner().callRunner(for: item, machine: machine, tables: tables)
-        var remaining = script[...]
-        var played: [String] = []
-        var transfer: String?
-        let interpreter = runner.run(next: { _ in remaining.popFirst() }, observe: { output in
-            for case .play(let play) in output.actions {
-                played.append(play.audio.map { "sound:" + $0.soundName } ?? "tts:" + play.text)
-            }
-            if case .transferring(let target) = output.directive { transfer = target }
-        })
-        return Ending(played: played, outcome: interpreter.call.outcome, transfer: transfer)
     }
 
     /// The case through the gateway: the same keys, language, numbers and

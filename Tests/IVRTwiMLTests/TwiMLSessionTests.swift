@@ -91,11 +91,7 @@ struct TwiMLSessionTests {
 /// (Twilio collecting each entry in one `<Gather>`), against `ivr test`:
 /// the same prompts, outcome and transfer.
 struct TwiMLScenarioParityTests {
-    struct Ending: Equatable {
-        var played: [String]
-        var outcome: String?
-        var transfer: String?
-    }
+    typealias Ending = ScenarioRunner.Ending
 
     @Test func everyScenarioCaseEndsTheSameThroughTheWebhookMapping() throws {
         let flows = TwiMLSessionTests.root.appendingPathComponent("Flows")
@@ -118,25 +114,14 @@ struct TwiMLScenarioParityTests {
             for item in scenario.cases {
                 let script = try KeyScript.parse(item.input)
                 let runner = ScenarioRunner().callRunner(for: item, machine: machine, tables: tables)
-                #expect(Self.webhook(item, runner: runner, script: script, tables: tables, options: options)
-                    == Self.underTest(runner, script: script), "\(name): \(item.name)")
+                let expected = ScenarioRunner().ending(of: item, machine: machine, tables: tables, script: script) { play in
+                    play.audio.map { "audio:" + $0.relativePath } ?? "say:" + play.text
+                }
+                #expect(Self.webhook(item, runner: runner, script: script, tables: tables, options: options) == expected, "\(name): \(item.name)")
                 compared += 1
             }
         }
         #expect(compared == 51)
-    }
-
-    static func underTest(_ runner: CallRunner, script: [InputToken]) -> Ending {
-        var remaining = script[...]
-        var played: [String] = []
-        var transfer: String?
-        let interpreter = runner.run(next: { _ in remaining.popFirst() }, observe: { output in
-            for case .play(let play) in output.actions {
-                played.append(play.audio.map { "audio:" + $0.relativePath } ?? "say:" + play.text)
-            }
-            if case .transferring(let target) = output.directive { transfer = target }
-        })
-        return Ending(played: played, outcome: interpreter.call.outcome, transfer: transfer)
     }
 
     static func webhook(_ item: ScenarioFile.Case, runner: CallRunner, script: [InputToken], tables: DataTables,
