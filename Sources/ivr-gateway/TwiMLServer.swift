@@ -168,7 +168,9 @@ enum TwiMLServer {
                 document = answer
             }
         }
-        if session.interpreter.isEnded {
+        // The call ends here when the answer hangs up (a transfer still
+        // dialling, or failing back into the flow, has not ended).
+        if document.verbs.last == .hangup {
             let outcome = session.interpreter.call.outcome ?? CallRecord.interrupted
             GatewayMetrics.ended(flow: flow.name, outcome: outcome)
             gateway.log("call \(callSid) ended: flow \(flow.name), version \(flow.version.prefix(12)), outcome \(outcome)")

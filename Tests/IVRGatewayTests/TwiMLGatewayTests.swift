@@ -85,3 +85,147 @@ import Testing
         #expect(try FakeHTTP.get(port: gateway.port, path.replacingOccurrences(of: "welcome.wav", with: "..%2Fhotline.yaml")).status == 404)
     }
 }
+
+/// TwiML as Twilio reads it, parsed with Foundation's XMLParser back into verbs.
+final class TwiMLReader: NSObject, XMLParserDelegate {
+    private var stack: [(name: String, attributes: [String: String], text: String, children: [TwiMLDocument.Verb])] = [("", [:], "", [])]
+    private(set) var failed = false
+
+    static func verbs(_ xml: String) -> [TwiMLDocument.Verb]? {
+        let reader = TwiMLReader()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = reader
+        guard parser.parse(), !reader.failed else { return nil }
+        return reader.stack.first?.children
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        stack.append((name, attributes, "", []))
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        stack[stack.count - 1].text += string
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        guard let element = stack.popLast(), !stack.isEmpty else { failed = true; return }
+        let a = element.attributes
+        var verb: TwiMLDocument.Verb?
+        switch name {
+        case "Say": verb = .say(text: element.text, language: a["language"] ?? "", voice: a["voice"])
+        case "Play": verb = .play(url: element.text)
+        case "Gather":
+            verb = .gather(numDigits: Int(a["numDigits"] ?? "") ?? 0, finishOnKey: a["finishOnKey"] ?? "", timeout: Int(a["timeout"] ?? "") ?? 0,
+                           action: a["action"] ?? "", inside: element.children)
+        case "Dial": verb = .dial(number: element.text, action: a["action"] ?? "")
+        case "Hangup": verb = .hangup
+        case "Response": stack[stack.count - 1].children += element.children
+        default: failed = true
+        }
+        if let verb { stack[stack.count - 1].children.append(verb) }
+    }
+}
+
+/// Every case of every `Flows/*.test.yaml` through the running webhook
+/// gateway (signed requests, parsed TwiML) must end as under `ivr test`.
+@Suite(.serialized) struct TwiMLScenarioGatewayTests {
+    typealias Ending = ScenarioRunner.Ending
+
+    @Test func everyScenarioCaseEndsTheSameThroughTheWebhookGateway() throws {
+        let project = try FakeAsterisk.project()
+        let flows = project.appendingPathComponent("Flows")
+        // Every transfer target the flows name, dialled by SIP.
+        var targets: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: flows.path) where file.hasSuffix(".yaml") {
+            let text = try String(contentsOf: flows.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: try Regex(#"transfer:\s*\{?\s*(?:to:\s*)?([A-Za-z_][A-Za-z0-9_]*)"#)) {
+                if let target = match.output[1].substring { targets[String(target)] = "sip:\(target)@pbx.example.com" }
+            }
+        }
+        let targetsFile = project.appendingPathComponent("targets.yaml")
+        try targets.map { "\($0.key): \"\($0.value)\"" }.joined(separator: "\n").write(to: targetsFile, atomically: true, encoding: .utf8)
+        var groups: [String?: [(ScenarioFile, ScenarioFile.Case)]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: flows.path).filter({ $0.hasSuffix(".test.yaml") }).sorted() {
+            let scenario = try #require(ScenarioFile.load(path: flows.appendingPathComponent(name).path, display: name, bag: DiagnosticBag()))
+            for item in scenario.cases { groups[item.settings.at?.value, default: []].append((scenario, item)) }
+        }
+        var compared = 0
+        for (at, cases) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+            let gateway = try TwiMLGatewayTests.start(["--targets", targetsFile.path] + (at.map { ["--at", $0] } ?? []), in: project)
+            for (scenario, item) in cases {
+                let compiled = FlowCompiler.compile(path: flows.appendingPathComponent(scenario.flow.value).path,
+                                                    options: CompileOptions(workingDirectory: project.path))
+                let machine = try #require(compiled.machine)
+                let script = try KeyScript.parse(item.input)
+                let expected = ScenarioRunner().ending(of: item, machine: machine, tables: compiled.tables, script: script) { play in
+                    "say:" + play.text
+                }
+                compared += 1
+                let callSid = "CA\(compared)"
+                let actual = try Self.webhook(item, flow: compiled.flowName, callSid: callSid, script: script, gateway: gateway, targets: targets)
+                #expect(actual.played == expected.played && actual.transfer == expected.transfer, "\(scenario.display): \(item.name)")
+                // The flow's own endings are logged; a caller who hung up is abandoned.
+                #expect(gateway.wait(for: "call \(callSid) ended:", seconds: 0.5) ? gateway.log.contains("call \(callSid) ended: flow \(compiled.flowName), version")
+                        && gateway.log.contains("\(callSid) ended: flow \(compiled.flowName), version \(machine.version.prefix(12)), outcome \(expected.outcome ?? "-")")
+                        : expected.outcome == "abandoned", "\(scenario.display): \(item.name): outcome \(expected.outcome ?? "-")")
+            }
+        }
+        #expect(compared == 51)
+    }
+
+    /// Plays one case as Twilio and the caller would: each `<Gather>`
+    /// collects keys up to its `numDigits` or finish key, silence ends it,
+    /// a hang-up ends the call; each `<Dial>` is answered or busy.
+    static func webhook(_ item: ScenarioFile.Case, flow: String, callSid: String, script: [InputToken], gateway: GatewayProcess,
+                        targets: [String: String]) throws -> Ending {
+        var remaining = script[...]
+        var ending = Ending()
+        var request: (path: String, parameters: [(String, String)])? = (
+            "/twiml/\(flow)" + (item.settings.lang.map { "?lang=\($0.value)" } ?? ""),
+            [("CallSid", callSid), ("From", item.settings.caller ?? ""), ("To", item.settings.called ?? ""), ("Direction", "inbound")])
+        var requests = 0
+        while let (path, parameters) = request, requests < 500 {
+            requests += 1
+            request = nil
+            let answer = try TwiMLGatewayTests.post(gateway, path, parameters)
+            guard answer.status == 200, let verbs = TwiMLReader.verbs(answer.body) else {
+                Issue.record("\(item.name): HTTP \(answer.status): \(answer.body)")
+                break
+            }
+            func play(_ verbs: [TwiMLDocument.Verb]) {
+                for verb in verbs {
+                    switch verb {
+                    case let .say(text, _, _): ending.played.append("say:" + text)
+                    case .play(let url): ending.played.append("play:" + url)
+                    case let .gather(numDigits, finishOnKey, _, action, inside):
+                        play(inside)
+                        var digits = ""
+                        while request == nil {
+                            switch remaining.popFirst() {
+                            case .key(let key)? where String(key.character) == finishOnKey:
+                                request = (action, [("CallSid", callSid), ("Digits", digits), ("FinishedOnKey", finishOnKey)])
+                            case .key(let key)?:
+                                digits.append(key.character)
+                                if digits.count >= numDigits { request = (action, [("CallSid", callSid), ("Digits", digits), ("FinishedOnKey", "")]) }
+                            case .timeout?:
+                                request = (action, [("CallSid", callSid), ("Digits", digits), ("FinishedOnKey", "")])
+                            case .hangup?, nil:
+                                if digits.isEmpty { return }
+                                remaining.insert(.hangup, at: remaining.startIndex)
+                                request = (action, [("CallSid", callSid), ("Digits", digits), ("FinishedOnKey", "")])
+                            }
+                        }
+                    case let .dial(number, action):
+                        ending.transfer = targets.first { $0.value == number }?.key
+                        request = (action, [("CallSid", callSid), ("DialCallStatus", item.failTransfers ? "busy" : "completed")])
+                    case .hangup:
+                        return
+                    }
+                }
+            }
+            play(verbs)
+        }
+        return ending
+    }
+}
