@@ -7,7 +7,8 @@ import IVRSeal
 /// AES-256-GCM under a key derived (HKDF-SHA256) from the state key, and
 /// bound to the call's `CallSid` as authenticated data. A token altered,
 /// made with another key or presented for another call does not open.
-/// Written in base64url, without padding, for a query string.
+/// Written in base64url, without padding, for a query string. The same
+/// call state seals to the same token (the nonce is derived from it).
 public struct CallToken: Sendable {
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case shortKey(Int)
@@ -41,7 +42,12 @@ public struct CallToken: Sendable {
         var plaintext = Array(version.utf8)
         plaintext.append(0x0a)
         plaintext += saved
-        let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: keyBytes), authenticating: Array(callSid.utf8))
+        // The nonce comes from the call and its content (a synthetic IV), so
+        // the same call state gives the same token: a request Twilio sends
+        // twice gets the same answer. One nonce never seals two contents.
+        let synthetic = HMAC<SHA256>.authenticationCode(for: Array(callSid.utf8) + [0] + plaintext, using: SymmetricKey(data: keyBytes))
+        let nonce = try AES.GCM.Nonce(data: Array(synthetic).prefix(12))
+        let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: keyBytes), nonce: nonce, authenticating: Array(callSid.utf8))
         guard let combined = box.combined else { throw Problem.refused }
         return Self.base64url(Array(combined))
     }

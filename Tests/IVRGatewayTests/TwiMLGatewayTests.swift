@@ -57,9 +57,11 @@ import Testing
         #expect(try Self.post(gateway, next, [("CallSid", "CA100"), ("Digits", "3")], signature: "").status == 403)
         let wrong = Self.signer.signature(url: next, parameters: [("CallSid", "CA100"), ("Digits", "1")])
         #expect(try Self.post(gateway, next, [("CallSid", "CA100"), ("Digits", "3")], signature: wrong).status == 403)
-        // The real next request still works: English, the main menu.
+        // The real next request still works: English, the main menu. Sent
+        // twice (a retry), it gets the same answer.
         let english = try Self.post(gateway, next, [("CallSid", "CA100"), ("Digits", "3"), ("FinishedOnKey", "")])
         #expect(english.status == 200)
+        #expect(try Self.post(gateway, next, [("CallSid", "CA100"), ("Digits", "3"), ("FinishedOnKey", "")]).body == english.body)
         #expect(english.body.contains(#"<Say language="en-US">For service points, press 1."#))
         // Unknown flows, wrong methods, oversized bodies.
         #expect(try Self.post(gateway, "/twiml/pharmacy", call).status == 404)

@@ -11,6 +11,8 @@ struct CallTokenTests {
         let token = try tokens.seal(version: "7c5ab356b729", saved: saved, callSid: "CA111")
         #expect(!token.contains("+") && !token.contains("/") && !token.contains("="), "base64url for a query string")
         #expect(!token.contains("main"), "nothing in clear")
+        #expect(try tokens.seal(version: "7c5ab356b729", saved: saved, callSid: "CA111") == token, "the same state, the same token")
+        #expect(try tokens.seal(version: "7c5ab356b729", saved: saved, callSid: "CA112") != token)
         let opened = try tokens.open(token, callSid: "CA111")
         #expect(opened.version == "7c5ab356b729" && opened.saved == saved)
         #expect(throws: CallToken.Problem.refused) { try tokens.open(token, callSid: "CA222") }
