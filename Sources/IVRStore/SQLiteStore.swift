@@ -151,7 +151,29 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 try insert(record, db)
             }
         }
+        migrator.registerMigration("v5: webhook requests") { db in
+            // Requests a webhook gateway has carried out, by call and digest:
+            // one Twilio sends twice is answered again but counted once.
+            try db.create(table: "webhook_requests", options: .withoutRowID) { table in
+                table.column("call_id", .text).notNull()
+                table.column("digest", .text).notNull()
+                table.column("at", .double).notNull()
+                table.primaryKey(["call_id", "digest"])
+            }
+        }
         return migrator
+    }
+
+    // MARK: - Webhook requests
+
+    /// Notes a request of a call (by a digest of it); false when it was
+    /// noted before (a retry: answer it, count nothing).
+    public func firstTime(callID: String, digest: String, at time: Date) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO webhook_requests (call_id, digest, at) VALUES (?, ?, ?)",
+                           arguments: [callID, digest, time.timeIntervalSince1970])
+            return db.changesCount > 0
+        }
     }
 
     // MARK: - Errors
@@ -175,8 +197,8 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         }
     }
 
-    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws(StoreError) {
-        do { try await queue.write(body) } catch { throw Self.storeError(error, path: path) }
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await queue.write(body) } catch { throw Self.storeError(error, path: path) }
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

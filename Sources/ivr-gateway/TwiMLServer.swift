@@ -27,7 +27,16 @@ enum TwiMLServer {
         router.post("twiml/status") { request, _ -> Response in
             let (parameters, _) = try await checked(request, settings)
             let callSid = FormBody.value("CallSid", in: parameters) ?? "-"
-            gateway.log("call \(callSid): status \(FormBody.value("CallStatus", in: parameters) ?? "-")")
+            // The call is over for Twilio: a record the flow did not end
+            // ends abandoned where the caller left it.
+            if let store = gateway.store, let record = try? await store.record(id: callSid), record.outcome == nil,
+               let flow = gateway.library.flow(version: record.machineVersion) {
+                var recorder = CallRecorder(resuming: record, machine: flow.machine)
+                recorder.callerLeft(at: Date())
+                do { try await store.save(recorder.record) } catch { gateway.logger.error("call \(callSid): --db: \(error)") }
+                GatewayMetrics.ended(flow: flow.name, outcome: recorder.record.outcome ?? CallRecord.interrupted)
+                gateway.log("call \(callSid) ended: flow \(flow.name), version \(flow.version.prefix(12)), outcome \(recorder.record.outcome ?? "-")")
+            }
             return Response(status: .noContent)
         }
         router.post("twiml/:flow") { request, context -> Response in
@@ -41,9 +50,16 @@ enum TwiMLServer {
                                                       to: FormBody.value("To", in: parameters) ?? "", language: language,
                                                       time: gateway.callTime ?? Date(), popularity: popularity,
                                                       options: options(settings, flow: name), tokens: settings.tokens)
-            gateway.log("call \(callSid) started: flow \(flow.name), version \(flow.version.prefix(12))")
-            GatewayMetrics.started(flow: flow.name)
-            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway)
+            let first = await firstTime(request, parameters, callSid: callSid, gateway: gateway)
+            if first {
+                gateway.log("call \(callSid) started: flow \(flow.name), version \(flow.version.prefix(12))")
+                GatewayMetrics.started(flow: flow.name)
+            }
+            let recorder = gateway.store == nil || !first ? nil
+                : CallRecorder(id: callSid, flow: flow.name, machine: flow.machine, caller: FormBody.value("From", in: parameters) ?? "",
+                               called: FormBody.value("To", in: parameters) ?? "", started: Date(),
+                               language: session.interpreter.variable("language") ?? "")
+            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway, recorder: recorder, counting: first)
         }
         router.post("twiml/:flow/next") { request, context -> Response in
             let (parameters, _) = try await checked(request, settings)
@@ -74,7 +90,12 @@ enum TwiMLServer {
             } catch {
                 return text(.conflict, "\(error)")
             }
-            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway)
+            let first = await firstTime(request, parameters, callSid: callSid, gateway: gateway)
+            var recorder: CallRecorder?
+            if first, let store = gateway.store, let record = try? await store.record(id: callSid) {
+                recorder = CallRecorder(resuming: record, machine: flow.machine)
+            }
+            return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway, recorder: recorder, counting: first)
         }
         // Recordings the TwiML plays: /audio/<version>/<root>/<language>/<file>.
         router.get("audio/:version/:root/:language/:file") { _, context -> Response in
@@ -133,9 +154,25 @@ enum TwiMLServer {
         return (try? await store.popularity(knowledgeBases: flow.machine.knowledgeBases.map(\.name))) ?? Popularity()
     }
 
-    /// The one switch: lookups answered, counts written, the document sent.
+    /// Whether this request (its URL and parameters) is new for its call:
+    /// a retry is answered again, but nothing is counted or recorded twice.
+    static func firstTime(_ request: Request, _ parameters: [(String, String)], callSid: String, gateway: Gateway) async -> Bool {
+        guard let store = gateway.store else { return true }
+        let text = request.uri.description + "\n" + parameters.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            .map { $0.0 + "=" + $0.1 }.joined(separator: "\u{1F}")
+        do {
+            return try await store.firstTime(callID: callSid, digest: IVRCore.SHA256.hex(of: text.utf8), at: Date())
+        } catch {
+            gateway.logger.error("call \(callSid): --db: \(error)")
+            return true
+        }
+    }
+
+    /// The one switch: lookups answered, counts and the record written, the document sent.
     static func answer(_ session: inout TwiMLSession, _ first: [TwiMLSession.Step], flow: FlowLibrary.Flow, callSid: String,
-                       gateway: Gateway) async -> Response {
+                       gateway: Gateway, recorder: CallRecorder?, counting: Bool) async -> Response {
+        var recorder = recorder
+        var lookupFailed = false
         var steps = first[...]
         var document = TwiMLDocument([.hangup])
         while let step = steps.popFirst() {
@@ -149,13 +186,19 @@ enum TwiMLServer {
                     case .failed(let reason):
                         gateway.logger.warning("call \(callSid): lookup in '\(table)' failed: \(reason); the call goes on as not found")
                         GatewayMetrics.lookupFailed(flow: flow.name)
+                        lookupFailed = true
                     }
                 } else {
                     record = flow.tables.find(table: table, key: key)
                 }
                 steps = session.lookupResult(record)[...] + steps
-            case let .interpreted(_, output):
-                guard let store = gateway.store else { break }
+            case let .interpreted(event, output):
+                recorder?.observe(event, output, at: Date(), language: session.interpreter.variable("language") ?? "")
+                if lookupFailed, case .lookupResult = event {
+                    recorder?.lookupFailed()
+                    lookupFailed = false
+                }
+                guard counting, let store = gateway.store else { break }
                 for action in output.actions {
                     switch action {
                     case .countHit, .countResolution:
@@ -168,9 +211,12 @@ enum TwiMLServer {
                 document = answer
             }
         }
+        if let record = recorder?.record, let store = gateway.store {
+            do { try await store.save(record) } catch { gateway.logger.error("call \(callSid): --db: \(error)") }
+        }
         // The call ends here when the answer hangs up (a transfer still
         // dialling, or failing back into the flow, has not ended).
-        if document.verbs.last == .hangup {
+        if counting, document.verbs.last == .hangup {
             let outcome = session.interpreter.call.outcome ?? CallRecord.interrupted
             GatewayMetrics.ended(flow: flow.name, outcome: outcome)
             gateway.log("call \(callSid) ended: flow \(flow.name), version \(flow.version.prefix(12)), outcome \(outcome)")

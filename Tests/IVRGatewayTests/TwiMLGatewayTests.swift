@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -70,6 +71,31 @@ import Testing
                                      headers: ["X-Twilio-Signature": "x"])
         #expect(huge.status == 413)
         #expect(try Self.post(gateway, "/twiml/hotline?lang=en-US", call).status == 200, "other calls unaffected")
+    }
+
+    @Test func recordsAndHitsAreWrittenOnceAndTheStatusCallbackClosesTheCall() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("twiml-\(UUID().uuidString).db").path
+        let gateway = try Self.start(["--db", db])
+        var answer = try Self.post(gateway, "/twiml/hotline?lang=en-US", [("CallSid", "CA400"), ("From", "+8613800138000"), ("To", "+8695588")])
+        // English, FAQ, card questions, the first article: each request sent twice, as Twilio retries.
+        for digit in ["3", "4", "1", "1"] {
+            let next = try #require(Self.action(answer.body))
+            answer = try Self.post(gateway, next, [("CallSid", "CA400"), ("Digits", digit), ("FinishedOnKey", "")])
+            let again = try Self.post(gateway, next, [("CallSid", "CA400"), ("Digits", digit), ("FinishedOnKey", "")])
+            #expect(again.body == answer.body)
+        }
+        #expect(answer.status == 200)
+        // The caller hangs up at the after-answer menu; Twilio calls back.
+        #expect(try Self.post(gateway, "/twiml/status", [("CallSid", "CA400"), ("CallStatus", "completed")]).status == 204)
+        let (outcome, states, hits) = try DatabaseQueue(path: db).read { db in
+            (try String.fetchOne(db, sql: "SELECT outcome FROM call_records WHERE id = 'CA400'"),
+             try String.fetchAll(db, sql: "SELECT state FROM call_steps WHERE call_id = 'CA400' ORDER BY seq"),
+             try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(hits), 0) FROM popularity") ?? 0)
+        }
+        #expect(outcome == "abandoned")
+        #expect(states == ["welcome", "language", "main", "faq", "card_faq"])
+        #expect(hits == 1, "the article played is counted once, though its request came twice")
+        #expect(gateway.wait(for: "call CA400 ended: flow hotline"))
     }
 
     @Test func recordingsArePlayedFromTheGateway() throws {

@@ -23,6 +23,20 @@ public struct CallRecorder: Sendable {
         record.timeZone = machine.schedules.first?.timeZone.identifier ?? "UTC"
     }
 
+    /// Goes on with a record saved before (a webhook gateway rebuilds its
+    /// recorder at each request).
+    public init(resuming record: CallRecord, machine: Machine) {
+        self.machine = machine
+        self.record = record
+    }
+
+    /// The caller left while the call waited (a webhook's status callback):
+    /// the call ends abandoned where it stands, unless it had ended.
+    public mutating func callerLeft(at time: Date) {
+        guard record.outcome == nil else { return }
+        end(FlowVocabulary.Outcome.abandoned.rawValue, at: time)
+    }
+
     /// Takes one event, its output and the time the event happened;
     /// `language` is the call's language after it. Returns true when the
     /// record should be saved now: the call waits for the caller or ended.
