@@ -88,6 +88,42 @@ public struct FlowLibrary: Sendable {
         return refusals
     }
 
+    /// Builds a version another instance served (or this one before a
+    /// restart) from its files in the store, in the directory where this
+    /// gateway serves the flow of that name (recordings are read there). Nil
+    /// when this gateway serves no flow of that name, the files hold no top
+    /// flow, or they no longer build that exact version (a recording
+    /// changed, or another compiler format).
+    public mutating func rebuild(_ stored: StoredVersion) -> Flow? {
+        if let flow = versions[stored.version] { return flow }
+        guard let served = current[stored.flow] else { return nil }
+        let directory = (served.path as NSString).deletingLastPathComponent
+        let absolute = directory.hasPrefix("/") ? directory : (options.workingDirectory as NSString).appendingPathComponent(directory)
+        var files: [String: Data] = [:]
+        for (relative, text) in stored.files {
+            files[((absolute as NSString).appendingPathComponent(relative) as NSString).standardizingPath] = Data(text.utf8)
+        }
+        let top = stored.files.keys.filter { name in
+            !name.contains("/") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+                && ![".data.yaml", ".kb.yaml", ".test.yaml", ".callers.yaml"].contains { name.hasSuffix($0) }
+                && (stored.files[name] ?? "").split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "flow: \(stored.flow)" }
+        }
+        guard top.count == 1, let name = top.first else { return nil }
+        var compileOptions = options
+        compileOptions.files = StoredFiles(files: files)
+        let path = (absolute as NSString).appendingPathComponent(name)
+        let result = FlowCompiler.compile(path: path, options: compileOptions)
+        guard let machine = result.machine, machine.version == stored.version else { return nil }
+        let flow = Flow(name: stored.flow, path: path, machine: machine, tables: result.tables, files: stored.files, watched: [])
+        versions[flow.version] = flow
+        return flow
+    }
+
+    /// Keeps a version built elsewhere (`rebuild` on a copy) for the calls on it.
+    public mutating func keep(_ flow: Flow) {
+        if versions[flow.version] == nil { versions[flow.version] = flow }
+    }
+
     /// The version new calls of `name` start on.
     public func flow(named name: String) -> Flow? { current[name] }
 

@@ -104,6 +104,20 @@ final class Gateway: @unchecked Sendable {
         notice("reloaded (\(reason)): " + next.current.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", "))
     }
 
+    /// The version a saved call names: served here, or rebuilt from its
+    /// files in the store (a call another instance started, or this one
+    /// before a restart), then kept for the call's next requests.
+    func flow(version: String) async -> FlowLibrary.Flow? {
+        if let flow = library.flow(version: version) { return flow }
+        guard let store, let stored = try? await store.version(version) else { return nil }
+        // Compiled on a copy, outside the lock new calls take; then kept.
+        var copy = library
+        let flow = copy.rebuild(stored)
+        if let flow { lock.withLock { currentLibrary.keep(flow) } }
+        if flow == nil { logger.warning("version \(version.prefix(12)) of '\(stored.flow)' from the store does not build here") }
+        return flow
+    }
+
     /// Called every second off the event loops: a served file (or a flow
     /// file under the paths) that changed, appeared or went away means a
     /// reload, as `SIGHUP` does.

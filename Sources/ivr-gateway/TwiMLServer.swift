@@ -30,7 +30,7 @@ enum TwiMLServer {
             // The call is over for Twilio: a record the flow did not end
             // ends abandoned where the caller left it.
             if let store = gateway.store, let record = try? await store.record(id: callSid), record.outcome == nil,
-               let flow = gateway.library.flow(version: record.machineVersion) {
+               let flow = await gateway.flow(version: record.machineVersion) {
                 var recorder = CallRecorder(resuming: record, machine: flow.machine)
                 recorder.callerLeft(at: Date())
                 do { try await store.save(recorder.record) } catch { gateway.logger.error("call \(callSid): --db: \(error)") }
@@ -68,7 +68,7 @@ enum TwiMLServer {
             guard let token = request.uri.queryParameters.get("s"), let opened = try? settings.tokens.open(token, callSid: callSid) else {
                 return text(.forbidden, "the call token does not open for this call")
             }
-            guard let flow = gateway.library.flow(version: opened.version), flow.name == name else {
+            guard let flow = await gateway.flow(version: opened.version), flow.name == name else {
                 return text(.notFound, "version \(opened.version.prefix(12)) of '\(name)' is not served here")
             }
             let popularity = await popularity(flow, gateway)

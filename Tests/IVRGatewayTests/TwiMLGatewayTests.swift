@@ -98,6 +98,43 @@ import Testing
         #expect(gateway.wait(for: "call CA400 ended: flow hotline"))
     }
 
+    @Test func twoInstancesServeOneCallAndOneKilledMidCallLeavesTheOtherToFinish() throws {
+        let project = try FakeAsterisk.project()
+        let db = project.appendingPathComponent("calls.db").path
+        let a = try Self.start(["--db", db], in: project)
+        let call = [("CallSid", "CA500"), ("From", "+8613800138000"), ("To", "+8695588")]
+        var answer = try Self.post(a, "/twiml/hotline?lang=en-US", call)
+        // A newer hotline on disk: an instance started now serves only it,
+        // and must take the call's version from the store.
+        let flow = project.appendingPathComponent("Flows/hotline.yaml")
+        try (try String(contentsOf: flow, encoding: .utf8)).replacingOccurrences(of: "  timeout: 5s", with: "  timeout: 7s")
+            .write(to: flow, atomically: true, encoding: .utf8)
+        let b = try Self.start(["--db", db], in: project)
+        // Alternate requests: 3 on A (English), 4 on B (FAQ), 1 on A (cards), then A is killed and B plays the article.
+        for (gateway, digit) in [(a, "3"), (b, "4"), (a, "1")] {
+            let next = try #require(Self.action(answer.body))
+            answer = try Self.post(gateway, next, [("CallSid", "CA500"), ("Digits", digit), ("FinishedOnKey", "")])
+            #expect(answer.status == 200, "\(answer.body)")
+            #expect(answer.body.contains(#"timeout="5""#), "the call stays on the version it started on")
+        }
+        kill(a.process.processIdentifier, SIGKILL)
+        a.process.waitUntilExit()
+        let next = try #require(Self.action(answer.body))
+        answer = try Self.post(b, next, [("CallSid", "CA500"), ("Digits", "1"), ("FinishedOnKey", "")])
+        #expect(answer.status == 200)
+        #expect(try Self.post(b, "/twiml/status", [("CallSid", "CA500"), ("CallStatus", "completed")]).status == 204)
+        let (outcome, states) = try DatabaseQueue(path: db).read { db in
+            (try String.fetchOne(db, sql: "SELECT outcome FROM call_records WHERE id = 'CA500'"),
+             try String.fetchAll(db, sql: "SELECT state FROM call_steps WHERE call_id = 'CA500' ORDER BY seq"))
+        }
+        #expect(outcome == "abandoned")
+        #expect(states == ["welcome", "language", "main", "faq", "card_faq"], "one record across both instances")
+        // New calls on B take the new version.
+        let fresh = try Self.post(b, "/twiml/hotline?lang=en-US", [("CallSid", "CA501"), ("From", ""), ("To", "")])
+        let english = try Self.post(b, try #require(Self.action(fresh.body)), [("CallSid", "CA501"), ("Digits", "3"), ("FinishedOnKey", "")])
+        #expect(english.body.contains(#"timeout="7""#))
+    }
+
     @Test func recordingsArePlayedFromTheGateway() throws {
         let project = try FakeAsterisk.project()
         let recording = Data("RIFF recording".utf8)
