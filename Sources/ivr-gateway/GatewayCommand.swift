@@ -184,6 +184,7 @@ struct TwiMLCommandLine: AsyncParsableCommand {
     @Option(help: "A YAML file mapping flow languages to Twilio's language and voice, such as zh-CN: { language: zh-CN, voice: Polly.Zhiyu }.")
     var voices: String?
     @Option(help: "A YAML file mapping transfer targets to numbers or SIP addresses, such as operator: \"+861095588\".") var targets: String?
+    @Option(help: "Cut off a client silent this long, or whose request takes longer to arrive, such as 10s.") var clientTimeout = "10s"
 
     func run() async throws {
         let (host, port) = try GatewayCommand.address(listen, option: "--listen")
@@ -204,8 +205,12 @@ struct TwiMLCommandLine: AsyncParsableCommand {
         let targetMap = try targets.map(GatewayFiles.targets) ?? [:]
         var base = publicUrl
         while base.hasSuffix("/") { base.removeLast() }
+        guard let clientSeconds = Duration.seconds(clientTimeout) else {
+            throw ValidationError("--client-timeout: write a number with s or m, such as 10s, not '\(clientTimeout)'")
+        }
         let settings = TwiMLServer.Settings(publicURL: base, signer: TwilioSignature(authToken: authToken), tokens: tokens,
-                                            voices: voiceMap, targets: targetMap)
+                                            voices: voiceMap, targets: targetMap,
+                                            clientTimeout: .milliseconds(Int64(clientSeconds * 1000)))
         let startup = try common.start()
         try await common.run(startup, TwiMLServer.application(host: host, port: port, settings: settings, gateway: startup.gateway,
                                                               group: startup.group, logger: startup.logger))

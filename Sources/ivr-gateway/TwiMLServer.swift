@@ -17,6 +17,9 @@ enum TwiMLServer {
         var tokens: CallToken
         var voices: [String: TwiMLSession.Voice]
         var targets: [String: String]
+        /// A client silent this long, or whose request takes longer to
+        /// arrive, is cut off (`--client-timeout`).
+        var clientTimeout: TimeAmount = .seconds(10)
     }
 
     static let maxBody = 64 * 1024
@@ -122,7 +125,8 @@ enum TwiMLServer {
                 }
             }
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: settings.clientTimeout)),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
                            onServerRunning: { channel in
                                gateway.notice("serving " + gateway.library.current.values.sorted { $0.name < $1.name }
                                    .map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", ")
@@ -134,7 +138,19 @@ enum TwiMLServer {
     /// The body (at most 64 KiB, else 413) and its parameters, once the
     /// signature over the public URL and the parameters holds (else 403).
     static func checked(_ request: Request, _ settings: Settings) async throws -> ([(String, String)], String) {
-        let body = try await request.body.collect(upTo: maxBody)
+        // The whole body within the client timeout, however it trickles in.
+        let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await request.body.collect(upTo: maxBody) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(settings.clientTimeout.nanoseconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let body = first else {
+                throw HTTPError(.requestTimeout, message: "the request took too long to arrive")
+            }
+            return body
+        }
         let parameters = FormBody.parse(Array(body.readableBytesView))
         let url = settings.publicURL + request.uri.description
         let header = request.headers.first { $0.name.canonicalName == "x-twilio-signature" }?.value

@@ -110,6 +110,32 @@ enum FakeHTTP {
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
+    /// Sends `text` and never the rest: what the server answers, and after how long it closed.
+    static func stall(port: Int, _ text: String) throws -> (answer: String, seconds: Double) {
+        let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(connection) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 15, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let started = Date()
+        if !text.isEmpty { write(connection, text) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return (String(decoding: bytes, as: UTF8.self), Date().timeIntervalSince(started))
+    }
+
     static func readHead(_ connection: Int32) -> String? {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0

@@ -135,6 +135,34 @@ import Testing
         #expect(english.body.contains(#"timeout="7""#))
     }
 
+    @Test func slowAndSilentClientsAreCutOffAndOthersServed() throws {
+        let gateway = try Self.start(["--client-timeout", "1s"])
+        let results = Results()
+        let group = DispatchGroup()
+        let port = gateway.port
+        // One says nothing; one sends 10 bytes of a 100-byte body and stops.
+        for text in ["", "POST /twiml/hotline HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nCallSid=CA"] {
+            group.enter()
+            Thread {
+                if let (answer, seconds) = try? FakeHTTP.stall(port: port, text) {
+                    var transcript = FakeAsterisk.Transcript()
+                    transcript.commands = [answer, String(seconds)]
+                    results.add(transcript)
+                }
+                group.leave()
+            }.start()
+        }
+        // Meanwhile a call is answered at once.
+        #expect(try Self.post(gateway, "/twiml/hotline?lang=en-US", [("CallSid", "CA600"), ("From", ""), ("To", "")]).status == 200)
+        group.wait()
+        let cut = results.all.map { (answer: $0.commands[0], seconds: Double($0.commands[1]) ?? 99) }
+        #expect(cut.count == 2)
+        for (answer, seconds) in cut {
+            #expect(seconds >= 0.9 && seconds < 5, "cut off after \(seconds) s")
+            #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+        }
+    }
+
     @Test func recordingsArePlayedFromTheGateway() throws {
         let project = try FakeAsterisk.project()
         let recording = Data("RIFF recording".utf8)
