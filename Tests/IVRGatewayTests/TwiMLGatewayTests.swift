@@ -163,6 +163,40 @@ import Testing
         }
     }
 
+    @Test func voicesAndTargetsFilesAreReadAndTheirMistakesRefused() throws {
+        let project = try FakeAsterisk.project()
+        let voices = project.appendingPathComponent("voices.yaml"), targets = project.appendingPathComponent("targets.yaml")
+        try "en-US: { language: en-GB, voice: Polly.Amy }\n".write(to: voices, atomically: true, encoding: .utf8)
+        try "operator: \"+861095588\"\n".write(to: targets, atomically: true, encoding: .utf8)
+        let gateway = try Self.start(["--voices", voices.path, "--targets", targets.path, "--at", "2026-11-23T10:30:00+08:00"], in: project)
+        let first = try Self.post(gateway, "/twiml/hotline?lang=en-US", [("CallSid", "CA700"), ("From", ""), ("To", "")])
+        #expect(first.body.contains(#"<Say language="en-GB" voice="Polly.Amy">Hello, and welcome"#))
+        let agent = try Self.post(gateway, try #require(Self.action(first.body)), [("CallSid", "CA700"), ("Digits", "0"), ("FinishedOnKey", "")])
+        #expect(agent.body.contains(#"method="POST">+861095588</Dial>"#))
+
+        /// The gateway started with these arguments and environment: its exit status and what it said.
+        func refused(_ arguments: [String], _ environment: [String: String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = GatewayProcess.built("ivr-gateway")
+            process.arguments = ["twiml", "Flows", "--listen", "127.0.0.1:0", "--public-url", Self.publicURL] + arguments
+            process.currentDirectoryURL = project
+            process.environment = environment
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        try "en-US: { language: en-GB }\nyue-HK: { langage: zh-HK }\n".write(to: voices, atomically: true, encoding: .utf8)
+        let badVoices = try refused(["--voices", voices.path], Self.environment)
+        #expect(badVoices.0 == 64 && badVoices.1.contains("voices.yaml:2: write yue-HK: { language: TAG, voice: NAME } (voice optional)"))
+        let short = try refused([], ["TWILIO_AUTH_TOKEN": "x", "IVR_STATE_KEY": "short"])
+        #expect(short.0 == 64 && short.1.contains("IVR_STATE_KEY: the state key must be at least 32 characters, not 5"))
+        let noToken = try refused([], ["IVR_STATE_KEY": "a state key for the gateway tests, 32+ chars"])
+        #expect(noToken.0 == 64 && noToken.1.contains("no auth token: set TWILIO_AUTH_TOKEN"))
+    }
+
     @Test func recordingsArePlayedFromTheGateway() throws {
         let project = try FakeAsterisk.project()
         let recording = Data("RIFF recording".utf8)
