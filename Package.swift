@@ -124,6 +124,7 @@ let package = Package(
         .executableTarget(
             name: "ivr-gateway-bench",
             dependencies: [
+                "IVRTwiML",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -26,6 +26,15 @@ if arguments.count >= 2, arguments[1] == "echo" {
     try EchoServer.run(threads: threads)
     exit(0)
 }
+if arguments.count >= 2, arguments[1] == "twiml" {
+    let finished = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { try await webhookBenchmark() } catch { print("twiml benchmark: \(error)") }
+        finished.signal()
+    }
+    finished.wait()
+    exit(0)
+}
 
 let concurrent = option("--concurrent", 1000)
 let total = option("--calls", 20_000)
@@ -195,4 +204,57 @@ try group.syncShutdownGracefully()
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
+/// `ivr-gateway-bench twiml [--concurrent 500] [--calls 1000] [--rounds 3]`.
+func webhookBenchmark() async throws {
+    let concurrent = option("--concurrent", 500), calls = option("--calls", 1000), rounds = option("--rounds", 3)
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let gatewayBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ivr-gateway")
+    setenv("TWILIO_AUTH_TOKEN", WebhookBench.authToken, 1)
+    setenv("IVR_STATE_KEY", "a state key for the benchmark, 32 characters or more", 1)
+    let gateway = try Server.start(gatewayBinary, ["twiml", "Flows", "--listen", "127.0.0.1:0", "--public-url", WebhookBench.publicURL,
+                                                   "--log-level", logLevel],
+                                   ready: "over TwiML webhooks on http://127.0.0.1:")
+    // A free port for Flask, which prints its own.
+    let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+    let flaskPort = Int(UInt16(bigEndian: address.sin_port))
+    close(probe)
+    let flask = try Server.start(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "bench/flask_webhook.py", String(flaskPort), WebhookBench.publicURL],
+                                 ready: "flask on 127.0.0.1:")
+    try await Task.sleep(for: .seconds(1))
+    defer {
+        gateway.stop()
+        flask.stop()
+    }
+    say("TwiML webhooks on loopback: \(concurrent) concurrent calls, \(calls) calls per run, 6 signed requests a call, \(rounds) rounds (medians)")
+    var results: [String: [WebhookBench.Result]] = [:]
+    for _ in 0..<rounds {
+        for (name, port) in [("gateway", gateway.port), ("flask", flaskPort)] {
+            results[name, default: []].append(await WebhookBench.run(port: port, calls: calls, concurrent: concurrent, group: group))
+        }
+    }
+    say("                      gateway       flask   ratio")
+    for (label, pick, scale, digits) in [("requests per second", { (r: WebhookBench.Result) in Double(r.requests) / r.seconds }, 1.0, 0),
+                                         ("p50 request ms", { (r: WebhookBench.Result) in r.percentile(0.5) }, 1000.0, 2),
+                                         ("p99 request ms", { (r: WebhookBench.Result) in r.percentile(0.99) }, 1000.0, 2),
+                                         ("max request ms", { (r: WebhookBench.Result) in r.percentile(1) }, 1000.0, 1)] {
+        let a = median(results["gateway", default: []].map(pick)) * scale, b = median(results["flask", default: []].map(pick)) * scale
+        say(label.padding(toLength: 22, withPad: " ", startingAt: 0) + format(a, digits).leftPadded(9) + format(b, digits).leftPadded(12)
+              + format(b > 0 ? a / b : 0, 2).leftPadded(8))
+    }
+    say("failed requests: gateway \(results["gateway", default: []].map(\.failed).reduce(0, +)), "
+          + "flask \(results["flask", default: []].map(\.failed).reduce(0, +))")
+}
+
+
+/// A line on standard output at once (print is buffered when piped).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
