@@ -88,8 +88,12 @@ struct Server {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
+    /// SIGTERM, then SIGKILL after 3 s (Flask's threaded server can linger).
     func stop() {
         process.terminate()
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
