@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IVRCore
 import Logging
 import NIOCore
 import Prometheus
@@ -18,9 +19,9 @@ enum MetricsServer {
         }
         router.get("health") { _, _ -> Response in
             let draining = gateway.draining
-            let flows = gateway.library.current.values.sorted { $0.name < $1.name }
-                .map { "\"\(JSONText.escape($0.name))\":\"\($0.version.prefix(12))\"" }.joined(separator: ",")
-            let body = "{\"status\":\"\(draining ? "draining" : "serving")\",\"active_calls\":\(gateway.activeCalls.value),\"flows\":{\(flows)}}\n"
+            let flows = gateway.library.current.values.sorted { $0.name < $1.name }.map { ($0.name, JSONValue.string(String($0.version.prefix(12)))) }
+            let body = JSONValue.object([("status", .string(draining ? "draining" : "serving")),
+                                         ("active_calls", .int(gateway.activeCalls.value)), ("flows", .object(flows))]).text + "\n"
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(status: draining ? .serviceUnavailable : .ok, headers: headers,
@@ -31,21 +32,5 @@ enum MetricsServer {
                                gateway.notice("metrics and health on http://\(host):\(channel.localAddress?.port ?? port)")
                            },
                            eventLoopGroupProvider: .shared(group), logger: logger)
-    }
-}
-
-/// JSON string escaping for the few documents the gateway writes by hand.
-enum JSONText {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }

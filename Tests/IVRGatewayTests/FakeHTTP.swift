@@ -84,27 +84,10 @@ enum FakeHTTP {
 
     /// Sends `text` and reads the whole answer: the status and the body.
     static func request(port: Int, _ text: String) throws -> (status: Int, body: String) {
-        let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connection = try connectLoopback(port: port, timeoutSeconds: 10)
         defer { close(connection) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         write(connection, text)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(connection, &chunk, chunk.count, 0)
-            guard count > 0 else { break }
-            bytes += chunk[..<count]
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: readToEnd(connection), as: UTF8.self)
         let parts = text.components(separatedBy: "\r\n\r\n")
         let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
@@ -112,28 +95,23 @@ enum FakeHTTP {
 
     /// Sends `text` and never the rest: what the server answers, and after how long it closed.
     static func stall(port: Int, _ text: String) throws -> (answer: String, seconds: Double) {
-        let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connection = try connectLoopback(port: port, timeoutSeconds: 15)
         defer { close(connection) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let started = Date()
         if !text.isEmpty { write(connection, text) }
+        let bytes = readToEnd(connection)
+        return (String(decoding: bytes, as: UTF8.self), Date().timeIntervalSince(started))
+    }
+
+    /// Everything the peer sends until it closes (or the read timeout).
+    static func readToEnd(_ connection: Int32) -> [UInt8] {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = recv(connection, &chunk, chunk.count, 0)
-            guard count > 0 else { break }
+            guard count > 0 else { return bytes }
             bytes += chunk[..<count]
         }
-        return (String(decoding: bytes, as: UTF8.self), Date().timeIntervalSince(started))
     }
 
     static func readHead(_ connection: Int32) -> String? {
@@ -150,4 +128,24 @@ enum FakeHTTP {
     static func write(_ connection: Int32, _ text: String) {
         _ = text.utf8CString.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
     }
+}
+
+/// A TCP connection to 127.0.0.1:port whose reads give up after
+/// `timeoutSeconds` (the fakes' one way of connecting).
+func connectLoopback(port: Int, timeoutSeconds: Int) throws -> Int32 {
+    let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(connection)
+        throw POSIXError(.ECONNREFUSED)
+    }
+    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    return connection
 }
