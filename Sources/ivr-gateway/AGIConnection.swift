@@ -184,18 +184,8 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
 
     /// A lookup by URL came back (on the event loop again).
     private func answered(_ table: String, _ answer: HTTPLookup.Answer, _ context: ChannelHandlerContext) {
-        var record: [String: String]?
-        switch answer {
-        case .found(let found):
-            record = found
-        case .notFound:
-            record = nil
-        case .failed(let reason):
-            // The key is never logged: it may be an account or card number.
-            gateway.logger.warning("call \(callID): lookup in '\(table)' failed: \(reason); the call goes on as not found")
-            GatewayMetrics.lookupFailed(flow: flow?.name ?? "-")
-            lookupFailed = true
-        }
+        let (record, failed) = gateway.outcome(of: answer, table: table, flow: flow?.name ?? "-", callID: callID)
+        lookupFailed = failed
         if let steps = session?.lookupResult(record) { perform(steps, context) }
     }
 

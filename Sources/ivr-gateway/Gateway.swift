@@ -176,6 +176,22 @@ final class Gateway: @unchecked Sendable {
         }
     }
 
+    /// What a lookup by URL came to, for the call: the record, or nil; a
+    /// failure is logged (never the key: it may be an account or card
+    /// number) and counted, and the call goes on as not found.
+    func outcome(of answer: HTTPLookup.Answer, table: String, flow: String, callID: String) -> (record: [String: String]?, failed: Bool) {
+        switch answer {
+        case .found(let record):
+            return (record, false)
+        case .notFound:
+            return (nil, false)
+        case .failed(let reason):
+            logger.warning("call \(callID): lookup in '\(table)' failed: \(reason); the call goes on as not found")
+            GatewayMetrics.lookupFailed(flow: flow)
+            return (nil, true)
+        }
+    }
+
     /// A call's line (start, end, what went wrong on it).
     func log(_ line: String) {
         logger.info("\(line)")

@@ -28,7 +28,7 @@ enum TwiMLServer {
                             logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.post("twiml/status") { request, _ -> Response in
-            let (parameters, _) = try await checked(request, settings)
+            let parameters = try await checked(request, settings)
             let callSid = FormBody.value("CallSid", in: parameters) ?? "-"
             // The call is over for Twilio: a record the flow did not end
             // ends abandoned where the caller left it.
@@ -43,7 +43,7 @@ enum TwiMLServer {
             return Response(status: .noContent)
         }
         router.post("twiml/:flow") { request, context -> Response in
-            let (parameters, _) = try await checked(request, settings)
+            let parameters = try await checked(request, settings)
             let name = context.parameters.get("flow") ?? ""
             guard let flow = gateway.library.flow(named: name) else { return text(.notFound, "no flow named '\(name)'") }
             guard let callSid = FormBody.value("CallSid", in: parameters), !callSid.isEmpty else { return text(.badRequest, "no CallSid") }
@@ -65,7 +65,7 @@ enum TwiMLServer {
             return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway, recorder: recorder, counting: first)
         }
         router.post("twiml/:flow/next") { request, context -> Response in
-            let (parameters, _) = try await checked(request, settings)
+            let parameters = try await checked(request, settings)
             let name = context.parameters.get("flow") ?? ""
             guard let callSid = FormBody.value("CallSid", in: parameters), !callSid.isEmpty else { return text(.badRequest, "no CallSid") }
             guard let token = request.uri.queryParameters.get("s"), let opened = try? settings.tokens.open(token, callSid: callSid) else {
@@ -137,7 +137,7 @@ enum TwiMLServer {
 
     /// The body (at most 64 KiB, else 413) and its parameters, once the
     /// signature over the public URL and the parameters holds (else 403).
-    static func checked(_ request: Request, _ settings: Settings) async throws -> ([(String, String)], String) {
+    static func checked(_ request: Request, _ settings: Settings) async throws -> [(String, String)] {
         // The whole body within the client timeout, however it trickles in.
         let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await request.body.collect(upTo: maxBody) }
@@ -157,7 +157,7 @@ enum TwiMLServer {
         guard settings.signer.isValid(header, url: url, parameters: parameters) else {
             throw HTTPError(.forbidden, message: "missing or wrong X-Twilio-Signature")
         }
-        return (parameters, url)
+        return parameters
     }
 
     static func options(_ settings: Settings, flow: String) -> TwiMLSession.Options {
@@ -196,14 +196,8 @@ enum TwiMLServer {
             case let .lookup(table, key, sensitive):
                 var record: [String: String]?
                 if let lookups = gateway.lookups {
-                    switch await lookups.find(table: table, key: key, sensitive: sensitive) {
-                    case .found(let found): record = found
-                    case .notFound: record = nil
-                    case .failed(let reason):
-                        gateway.logger.warning("call \(callSid): lookup in '\(table)' failed: \(reason); the call goes on as not found")
-                        GatewayMetrics.lookupFailed(flow: flow.name)
-                        lookupFailed = true
-                    }
+                    let answer = await lookups.find(table: table, key: key, sensitive: sensitive)
+                    (record, lookupFailed) = gateway.outcome(of: answer, table: table, flow: flow.name, callID: callSid)
                 } else {
                     record = flow.tables.find(table: table, key: key)
                 }
