@@ -49,26 +49,14 @@ public struct CallToken: Sendable {
         let nonce = try AES.GCM.Nonce(data: Array(synthetic).prefix(12))
         let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: keyBytes), nonce: nonce, authenticating: Array(callSid.utf8))
         guard let combined = box.combined else { throw Problem.refused }
-        return Self.base64url(Array(combined))
+        return Base64URL.encode(Array(combined))
     }
 
     public func open(_ token: String, callSid: String) throws(Problem) -> (version: String, saved: Data) {
-        guard let bytes = Self.bytes(base64url: token),
+        guard token.utf8.count <= 1 << 20, let bytes = Base64URL.decode(token),
               let box = try? AES.GCM.SealedBox(combined: bytes),
               let plaintext = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes), authenticating: Array(callSid.utf8)),
               let newline = plaintext.firstIndex(of: 0x0a) else { throw .refused }
         return (String(decoding: plaintext[..<newline], as: UTF8.self), Data(plaintext[plaintext.index(after: newline)...]))
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func bytes(base64url text: String) -> [UInt8]? {
-        guard text.utf8.count <= 1 << 20 else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.utf8.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map(Array.init)
     }
 }

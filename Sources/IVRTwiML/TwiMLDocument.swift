@@ -37,21 +37,37 @@ public struct TwiMLDocument: Sendable, Equatable {
     }
 
     /// XML text and attribute escaping; control characters XML 1.0 cannot
-    /// carry become spaces.
+    /// carry (and U+FFFE, U+FFFF) become spaces. Byte by byte on UTF-8
+    /// (every character it changes is one byte, or the three of U+FFFE and
+    /// U+FFFF), and the text itself when nothing needs escaping, the usual case.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: result += " "
-            default: result.unicodeScalars.append(scalar)
+        let utf8 = text.utf8
+        func needsWork(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == 0xEF
+        }
+        guard utf8.contains(where: needsWork) else { return text }
+        let bytes = Array(utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): out += Array("&apos;".utf8)
+            case UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): out.append(byte)
+            case ..<0x20: out.append(UInt8(ascii: " "))
+            case 0xEF where index + 1 < bytes.count && bytes[index] == 0xBF && (bytes[index + 1] == 0xBE || bytes[index + 1] == 0xBF):
+                out.append(UInt8(ascii: " "))
+                index += 2
+            default: out.append(byte)
             }
         }
-        return result
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -51,9 +51,10 @@ enum WebhookBench {
         }
     }
 
+    /// The path of the answer's `action="..."` URL (below the public URL).
     static func action(_ body: String) -> String? {
-        guard let range = body.range(of: #"action="[^"]+""#, options: .regularExpression) else { return nil }
-        let url = String(body[range].dropFirst(8).dropLast()).replacingOccurrences(of: "&amp;", with: "&")
+        guard let start = body.range(of: #"action=""#)?.upperBound, let end = body[start...].firstIndex(of: "\"") else { return nil }
+        let url = body[start..<end].split(separator: "&amp;", omittingEmptySubsequences: false).joined(separator: "&")
         return url.hasPrefix(publicURL) ? String(url.dropFirst(publicURL.count)) : nil
     }
 

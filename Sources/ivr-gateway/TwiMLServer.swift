@@ -126,7 +126,10 @@ enum TwiMLServer {
             }
         }
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: settings.clientTimeout)),
-                           configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
+                           // A backlog as deep as the FastAGI listener's: Hummingbird's 256 lets
+                           // a burst of new calls overflow, and a dropped SYN costs the caller a
+                           // retransmit of 1 s or more.
+                           configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway", backlog: 1024),
                            onServerRunning: { channel in
                                gateway.notice("serving " + gateway.library.current.values.sorted { $0.name < $1.name }
                                    .map { "\($0.name) \($0.version.prefix(12))" }.joined(separator: ", ")
