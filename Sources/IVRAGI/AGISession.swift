@@ -108,6 +108,27 @@ public struct AGISession {
         [.setVariable(name: "IVR_OUTCOME", value: "error"), .setVariable(name: "IVR_ERROR", value: reason)]
     }
 
+    /// The dialplan's `name=value` arguments: `lang` is the call's
+    /// language, the others call data (the flow's inputs among them).
+    public static func callData(_ environment: AGIEnvironment) -> (language: String?, variables: [String: String]) {
+        var variables: [String: String] = [:]
+        var language: String?
+        for (name, value) in environment.namedArguments {
+            if name == "lang" { language = value } else { variables[name] = value }
+        }
+        return (language, variables)
+    }
+
+    /// A call whose arguments lack an input the flow declares is refused
+    /// before it is answered (SPEC 14): the commands saying so, or nil.
+    public static func refusal(_ environment: AGIEnvironment, machine: Machine) -> (reason: String, commands: [AGICommand])? {
+        let missing = machine.missingInputs(callData(environment).variables)
+        guard !missing.isEmpty else { return nil }
+        let reason = machine.needs(missing) + ": add " + missing.map { "\($0)=VALUE" }.joined(separator: ",")
+            + " to the AGI arguments"
+        return (reason, unknownFlow(reason))
+    }
+
     /// Asterisk's reply to the command in flight.
     public mutating func reply(_ command: AGICommand, _ reply: AGIReply) -> [Step] {
         inFlight = false
@@ -117,11 +138,7 @@ public struct AGISession {
             return []
         case .answering:
             guard !callerGone, reply != .deadChannel, let (environment, now) = startInfo else { return callerHungUp() }
-            var variables: [String: String] = [:]
-            var language: String?
-            for (name, value) in environment.namedArguments {
-                if name == "lang" { language = value } else { variables[name] = value }
-            }
+            let (language, variables) = Self.callData(environment)
             let event = Event.start(caller: environment.caller, called: environment.called, language: language, time: now)
             let output = interpreter.start(caller: environment.caller, called: environment.called, language: language, time: now,
                                            variables: variables)

@@ -12,6 +12,9 @@ public struct CallRunner {
     public var called = ""
     public var language: String?
     public var time = Date()
+    /// Call data set before the first state: the flow's `inputs` and any
+    /// other variables (`--var`, a scenario's `data:`, a campaign target).
+    public var variables: [String: String] = [:]
     /// Scenario files can make transfers fail (`fail_transfers: true`) to
     /// test `on_fail`; `ivr run` never does.
     public var failTransfers = false
@@ -66,7 +69,7 @@ public struct CallRunner {
                          started: time, language: language ?? machine.languages.first ?? "")
         }
         var event = Event.start(caller: caller, called: called, language: language, time: time)
-        var output = interpreter.handle(event)
+        var output = interpreter.start(caller: caller, called: called, language: language, time: time, variables: variables)
         while true {
             for action in output.actions {
                 switch action {

@@ -13,6 +13,8 @@ public struct CallSimulator {
     /// Calls arrive between `start` and `start + over`.
     public var start = Date()
     public var over: TimeInterval = 9 * 3600
+    /// Call data every call starts with (the flow's inputs).
+    public var variables: [String: String] = [:]
 
     public init(machine: Machine, tables: DataTables, model: CallerModel) {
         self.machine = machine
@@ -33,6 +35,7 @@ public struct CallSimulator {
             var runner = CallRunner(machine: machine, tables: tables)
             runner.callID = "sim-\(seed)-\(number + 1)"
             runner.time = arrival
+            runner.variables = variables
             if let index = random.pick(languages.map(\.weight)) { runner.language = languages[index].tag }
             if random.unit() * 100 >= model.unknownCallers {
                 let digits = String(Int(random.unit() * Double(model.pool)))

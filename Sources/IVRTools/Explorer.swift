@@ -70,6 +70,8 @@ public struct Explorer {
     private(set) var tableKeys: [String] = []
     public var language: String?
     public var time = Date()
+    /// Call data every explored call starts with (the flow's inputs).
+    public var variables: [String: String] = [:]
     /// Exploration stops after this many call states (the report says so).
     public var limit = 2_000_000
 
@@ -88,7 +90,7 @@ public struct Explorer {
         start.tracing = false
         start.coverage = true
         var entered = Set<Int>()
-        let first = start.start(caller: "", called: "", language: language, time: time)
+        let first = start.start(caller: "", called: "", language: language, time: time, variables: variables)
         note(first, into: &entered)
         var best: [Call: Int] = [:]
         var ids: [Call: Int] = [:]

@@ -63,6 +63,7 @@ public enum FlowSchema {
         case "flow": return describe("The flow's name.", ref("text"))
         case "start": return describe("The first state.", ref("text"))
         case "languages": return describe("Language tags, the default first.", ref("texts"))
+        case "inputs": return describe("The call data a call must be started with (variable names).", ref("texts"))
         case "hours": return map(ref("schedule"))
         case "defaults": return object(keyed(FlowVocabulary.defaultsKeys))
         case "global", "options": return ref("options")
@@ -157,7 +158,9 @@ public enum FlowSchema {
                                ("vars", map(ref("text"))), ("says", list(ref("text")))])),
             ("case", object([("name", ref("text")), ("input", ref("text")), ("expect", ref("expect")),
                              ("fail_transfers", ref("boolean")), ("at", ref("text")), ("lang", ref("text")),
-                             ("caller", ref("text")), ("called", ref("text"))], required: ["name", "expect"])),
+                             ("caller", ref("text")), ("called", ref("text")),
+                             ("data", describe("Call data: the flow's inputs and other variables.", map(ref("text"))))],
+                            required: ["name", "expect"])),
         ]
     }
 
@@ -193,6 +196,7 @@ public enum FlowSchema {
         guard case .object(let fields) = object([
             ("flow", ref("text")), ("cases", list(ref("case"))),
             ("at", ref("text")), ("lang", ref("text")), ("caller", ref("text")), ("called", ref("text")),
+            ("data", describe("Call data for every case (a case's own entries win).", map(ref("text")))),
         ], required: ["flow", "cases"], description: "IVR scenario tests (*.test.yaml).") else { return [] }
         return fields
     }

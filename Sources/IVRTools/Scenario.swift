@@ -24,15 +24,19 @@ public struct ScenarioFile {
         public var failTransfers = false
     }
 
-    /// `at`, `lang`, `caller`, `called`: for the file, overridden per case.
+    /// `at`, `lang`, `caller`, `called`, `data`: for the file, overridden
+    /// per case (`data` name by name: a case's value wins).
     public struct Settings {
         public var at: Located<String>?
         public var lang: Located<String>?
         public var caller: String?
         public var called: String?
+        /// Call data: the flow's inputs and other variables set at the start.
+        public var data: [String: String] = [:]
 
         func overridden(by other: Settings) -> Settings {
-            Settings(at: other.at ?? at, lang: other.lang ?? lang, caller: other.caller ?? caller, called: other.called ?? called)
+            Settings(at: other.at ?? at, lang: other.lang ?? lang, caller: other.caller ?? caller, called: other.called ?? called,
+                     data: data.merging(other.data) { $1 })
         }
     }
 
@@ -43,7 +47,7 @@ public struct ScenarioFile {
     public var settings: Settings
     public var cases: [Case]
 
-    static let settingKeys = ["at", "lang", "caller", "called"]
+    static let settingKeys = ["at", "lang", "caller", "called", "data"]
 
     /// Parses a scenario file; nil with diagnostics when it cannot be used.
     public static func load(path: String, display: String, files: FileSource = DiskFiles(), bag: DiagnosticBag) -> ScenarioFile? {
@@ -114,7 +118,18 @@ public struct ScenarioFile {
         Settings(at: fields["at"].flatMap { reader.string($0, "'at'") },
                  lang: fields["lang"].flatMap { reader.string($0, "'lang'") },
                  caller: fields["caller"].flatMap { reader.string($0, "'caller'")?.value },
-                 called: fields["called"].flatMap { reader.string($0, "'called'")?.value })
+                 called: fields["called"].flatMap { reader.string($0, "'called'")?.value },
+                 data: data(fields["data"], reader: reader))
+    }
+
+    /// `data: {name: value}`: variable names, values as written.
+    static func data(_ node: Node?, reader: NodeReader) -> [String: String] {
+        guard let node, let entries = reader.entries(node, "'data'") else { return [:] }
+        var data: [String: String] = [:]
+        for entry in entries {
+            if let value = reader.string(entry.value, "the value of '\(entry.key.value)'") { data[entry.key.value] = value.value }
+        }
+        return data
     }
 
     static func expectation(_ node: Node, reader: NodeReader) -> Expectation? {

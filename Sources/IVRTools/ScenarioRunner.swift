@@ -96,6 +96,9 @@ public struct ScenarioRunner {
             problems.append("\(scenarioCase.inputMark): \(error)")
             script = []
         }
+        for name in machine.missingInputs(scenarioCase.settings.data) {
+            problems.append("\(scenarioCase.mark): the case gives no '\(name)', an input of the flow: add it under 'data:' (of the case or the file)")
+        }
         guard problems.isEmpty else { return Outcome(file: file, name: scenarioCase.name, passed: false, problems: problems) }
         let (trace, interpreter) = runner.run(script: script)
         problems = compare(scenarioCase.expect, trace: trace, interpreter: interpreter)
@@ -113,6 +116,7 @@ public struct ScenarioRunner {
         // A time that does not parse never gets here: loading reports it.
         runner.time = scenarioCase.settings.at.flatMap { CallTime.parse($0.value) } ?? now
         runner.language = scenarioCase.settings.lang?.value
+        runner.variables = scenarioCase.settings.data
         return runner
     }
 

@@ -63,16 +63,19 @@ public struct TwiMLSession {
     /// Prompts of this answer not yet placed (a Gather may take the last of them inside).
     var pending: [Action.Play] = []
 
-    /// A new call: `From` and `To` are the caller and called numbers.
+    /// A new call: `From` and `To` are the caller and called numbers;
+    /// `variables` the call data (the webhook URL's query parameters but
+    /// `lang`), which must give the flow's inputs (`Machine.missingInputs`).
     public static func start(machine: Machine, callSid: String, from: String, to: String, language: String?, time: Date,
-                             popularity: Popularity, options: Options, tokens: CallToken) -> (TwiMLSession, [Step]) {
+                             variables: [String: String] = [:], popularity: Popularity, options: Options,
+                             tokens: CallToken) -> (TwiMLSession, [Step]) {
         var interpreter = Interpreter(machine: machine)
         interpreter.popularity = popularity
         interpreter.tracing = false
         interpreter.coverage = true
         var session = TwiMLSession(interpreter: interpreter, options: options, callSid: callSid, tokens: tokens)
         let event = Event.start(caller: from, called: to, language: language, time: time)
-        let output = session.interpreter.start(caller: from, called: to, language: language, time: time)
+        let output = session.interpreter.start(caller: from, called: to, language: language, time: time, variables: variables)
         return (session, [.interpreted(event, output)] + session.carry(output))
     }
 

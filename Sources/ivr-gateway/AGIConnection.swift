@@ -78,6 +78,12 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 sendRefusal(context)
                 return
             }
+            if let (reason, commands) = AGISession.refusal(environment, machine: flow.machine) {
+                gateway.logger.warning("call \(callID): \(reason)")
+                refusing = commands
+                sendRefusal(context)
+                return
+            }
             self.flow = flow
             guard let store = gateway.store else {
                 begin(environment, flow, Popularity(), context)

@@ -47,11 +47,22 @@ enum TwiMLServer {
             let name = context.parameters.get("flow") ?? ""
             guard let flow = gateway.library.flow(named: name) else { return text(.notFound, "no flow named '\(name)'") }
             guard let callSid = FormBody.value("CallSid", in: parameters), !callSid.isEmpty else { return text(.badRequest, "no CallSid") }
-            let language = request.uri.queryParameters.get("lang")
+            // The webhook URL's query: `lang`, and the call data (the flow's inputs).
+            var language: String?
+            var variables: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters {
+                if name == "lang" { language = String(value) } else { variables[String(name)] = String(value) }
+            }
+            let missing = flow.machine.missingInputs(variables)
+            guard missing.isEmpty else {
+                let reason = flow.machine.needs(missing) + ": add " + missing.map { "\($0)=VALUE" }.joined(separator: "&") + " to the webhook URL's query"
+                gateway.logger.warning("call \(callSid): \(reason)")
+                return text(.badRequest, reason)
+            }
             let popularity = await popularity(flow, gateway)
             var (session, steps) = TwiMLSession.start(machine: flow.machine, callSid: callSid, from: FormBody.value("From", in: parameters) ?? "",
                                                       to: FormBody.value("To", in: parameters) ?? "", language: language,
-                                                      time: gateway.callTime ?? Date(), popularity: popularity,
+                                                      time: gateway.callTime ?? Date(), variables: variables, popularity: popularity,
                                                       options: options(settings, flow: name), tokens: settings.tokens)
             let first = await firstTime(request, parameters, callSid: callSid, gateway: gateway)
             if first {

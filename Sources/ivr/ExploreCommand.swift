@@ -20,6 +20,8 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "How many inputs deep to explore.") var maxDepth = 8
     @Option(help: "The call's language.") var lang: String?
     @Option(help: "The call's time for schedules, ISO 8601 with an offset.") var at: String?
+    @Option(name: .customLong("var"), help: "Call data, name=value (repeatable): the flow's inputs and other variables.")
+    var variables: [String] = []
     @Option(help: "The prompt catalog directory.") var prompts: String?
     @Option(help: "An assertion such as transfer:operator<=3 or outcome:resolved<=5 (repeatable).") var require: [String] = []
     @Flag(help: "The report as one JSON object.") var json = false
@@ -60,6 +62,7 @@ struct ExploreCommand: ParsableCommand {
         explorer.tables = compiled.tables
         explorer.language = lang
         explorer.time = time
+        explorer.variables = try Console.callData(variables, machine: machine)
         let report = explorer.explore(maxDepth: maxDepth)
         var broken: [String] = []
         for requirement in requirements {

@@ -63,6 +63,24 @@ enum Console {
 
     /// `--at`: the call's time, or the clock when not given; a time that
     /// does not parse is a usage error.
+    /// `--var name=value` (repeatable): the call data, refused unless it
+    /// gives every input the flow declares (SPEC 14).
+    static func callData(_ pairs: [String], machine: Machine) throws -> [String: String] {
+        var data: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw fail("--var: '\(pair)' is not name=value", code: ExitStatus.usage)
+            }
+            data[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        let missing = machine.missingInputs(data)
+        guard missing.isEmpty else {
+            throw fail(machine.needs(missing) + ": give \(missing.count == 1 ? "it" : "each") with " + missing.map { "--var \($0)=VALUE" }.joined(separator: " "),
+                       code: ExitStatus.usage)
+        }
+        return data
+    }
+
     static func callTime(_ at: String?) throws -> Date {
         guard let at else { return Date() }
         guard let time = CallTime.parse(at) else { throw fail("--at: bad time '\(at)': \(CallTime.hint)", code: ExitStatus.usage) }

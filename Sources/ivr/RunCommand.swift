@@ -24,6 +24,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The caller's number.") var caller: String = ""
     @Option(help: "The number called.") var called: String = ""
     @Option(help: "The call's time for schedules, ISO 8601 with an offset.") var at: String?
+    @Option(name: .customLong("var"), help: "Call data, name=value (repeatable): the flow's inputs and other variables.")
+    var variables: [String] = []
     @Option(help: "The store (SQLite file): popularity counts, and this call's record at every wait.") var db: String?
     @Flag(help: "Store a keyed hash (HMAC-SHA256, key in IVR_NUMBER_KEY) of the caller and called numbers instead of the numbers.")
     var hashNumbers = false
@@ -50,6 +52,7 @@ struct RunCommand: ParsableCommand {
         runner.called = called
         runner.language = lang
         runner.time = time
+        runner.variables = try Console.callData(variables, machine: machine)
         var lostCounts = 0
         let numberKey = try Console.numberKey(hashNumbers)
         if let store = try KnowledgeCommand.store(db) {

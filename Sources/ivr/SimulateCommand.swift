@@ -25,6 +25,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Calls arrive over this span after --at, such as 9h (default 9h).") var over: String = "9h"
     @Option(help: "The store (SQLite file) to keep the records in.") var db: String?
     @Option(help: "The prompt catalog directory.") var prompts: String?
+    @Option(name: .customLong("var"), help: "Call data, name=value (repeatable): the flow's inputs, the same for every call.")
+    var variables: [String] = []
 
     func validate() throws {
         guard (1...10_000_000).contains(calls) else { throw ValidationError("--calls must be from 1 to 10000000, not \(calls)") }
@@ -55,6 +57,7 @@ struct SimulateCommand: ParsableCommand {
         simulator.seed = seed
         simulator.start = start
         simulator.over = span
+        simulator.variables = try Console.callData(variables, machine: machine)
         let store = try KnowledgeCommand.store(db)
         var pending: [String: CallRecord] = [:]
         var order: [String] = []

@@ -134,6 +134,9 @@ final class Compilation {
                               flows: lowering.flows, states: states, prompts: prompts,
                               schedules: schedules, knowledgeBases: knowledgeBases,
                               maxSteps: flowFile.defaults.maxSteps?.value ?? FlowVocabulary.Defaults.maxSteps)
+        for unit in units {
+            for input in unit.file.inputs.map(\.value) where !machine.inputs.contains(input) { machine.inputs.append(input) }
+        }
         let callSites = MachineGraph.callSites(machine)
         bag.add(contentsOf: CyclePass.run(machine: machine, callSites: callSites))
         // A broken transition cuts the graph: "never reached" warnings would

@@ -2,13 +2,16 @@
 /// values, lookup keys and prompt texts) but that nothing ever sets. Sub-flows
 /// share the call's variables, so sets anywhere in the machine count.
 struct VariablePass {
-    static let builtIn: Set<String> = ["caller", "called", "language", "state", "attempt"]
+    static let builtIn = Set(FlowVocabulary.builtInVariables)
     let compilation: Compilation
     /// One walk per unit, in unit order.
     let walks: [DeclWalk]
 
     func run() -> [Diagnostic] {
         var set = Self.builtIn
+        // A flow's inputs are set by whoever starts the call; sub-flows
+        // share the call's variables, so any unit's inputs count.
+        for unit in compilation.units { unit.file.inputs.forEach { set.insert($0.value) } }
         for walk in walks {
             walk.assignments.forEach { set.insert($0.name.value) }
             walk.saved.forEach { set.insert($0.value) }

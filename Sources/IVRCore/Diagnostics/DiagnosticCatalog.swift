@@ -190,6 +190,12 @@ extension DiagnosticMessage {
     public static func readOnlyVariable(_ name: String) -> Self {
         Self(.readOnlyVariable, "'\(name)' is set by the interpreter and cannot be assigned")
     }
+    public static func builtInInput(_ name: String) -> Self {
+        Self(.builtInInput, "'\(name)' is given to every call, not an input: take it out of 'inputs'")
+    }
+    public static func inputListedTwice(_ name: String) -> Self {
+        Self(.inputListedTwice, "input '\(name)' is listed twice: keep one")
+    }
     public static func badVariableName(_ name: String) -> Self {
         Self(.badVariableName, "'\(name)' is not a variable name: use letters, digits and _, starting with a letter")
     }

@@ -80,6 +80,8 @@ public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable {
     case undeclaredLanguage = 409
     case noLanguages = 410
     case languageListedTwice = 411
+    case builtInInput = 412
+    case inputListedTwice = 413
 
     // 05xx: lookups and data files
     case lookupNeedsKey = 501

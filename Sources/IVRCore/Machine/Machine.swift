@@ -15,6 +15,9 @@ public struct Machine: Sendable {
     public var schedules: [Schedule]
     public var knowledgeBases: [KnowledgeBase] = []
     public var maxSteps: Int
+    /// The call data a call must be started with (`inputs:` of the flow and
+    /// its sub-flows, in order, each once).
+    public var inputs: [String] = []
     /// The prompt directories recorded audio was found in (absolute paths
     /// on the compiling host), indexed by `MediaReference.root`.
     public var mediaRoots: [String] = []
@@ -26,6 +29,18 @@ public struct Machine: Sendable {
     }
 
     public var start: Int { flows[0].start }
+
+    /// The inputs `data` does not give, in the flow's order: a call started
+    /// without them is refused (SPEC 14).
+    public func missingInputs(_ data: [String: String]) -> [String] {
+        inputs.filter { data[$0] == nil }
+    }
+
+    /// How a host refusing a start says why: "flow 'reminder' needs the
+    /// inputs 'name', 'amount'" (each host adds how to give them).
+    public func needs(_ missing: [String]) -> String {
+        "flow '\(flows.first?.name ?? "")' needs the input\(missing.count == 1 ? "" : "s") " + missing.map { "'\($0)'" }.joined(separator: ", ")
+    }
 
     public func languageIndex(_ tag: String) -> Int? { languages.firstIndex(of: tag) }
 

@@ -8,6 +8,8 @@ public struct FlowFile {
     public var description: String?
     public var start: Located<String>?
     public var languages: [Located<String>] = []
+    /// `inputs:`, the call data the flow needs from whoever starts the call.
+    public var inputs: [Located<String>] = []
     public var knowledge: Located<String>?
     public var data: Located<String>?
     public var prompts: Located<String>?

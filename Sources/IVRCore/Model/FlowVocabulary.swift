@@ -3,7 +3,7 @@
 /// end with. The parser, the compiler, the interpreter and `ivr schema`
 /// read them from here; a test holds `Docs/flow-language.md` to them.
 public enum FlowVocabulary {
-    public static let topKeys = ["flow", "description", "start", "languages", "knowledge", "data", "prompts",
+    public static let topKeys = ["flow", "description", "start", "languages", "inputs", "knowledge", "data", "prompts",
                                  "hours", "defaults", "global", "states"]
     public static let requiredTopKeys = ["flow", "start", "languages", "states"]
     public static let stateKinds = ["say", "menu", "ask", "branch", "set", "lookup", "answer", "call", "return",
@@ -35,6 +35,12 @@ public enum FlowVocabulary {
     public static let builtInTargets = ["repeat", "back", "restart"]
     /// Variables the interpreter sets, which a flow cannot assign.
     public static let readOnlyVariables = ["caller", "called", "state", "attempt"]
+    /// Variables every call has without a flow setting them: the read-only
+    /// ones, `language`, and what the host says of the call's direction
+    /// (`direction`: `inbound` unless a dialer says `outbound`;
+    /// `answered_by`: `human` on an inbound call, else the dialer's
+    /// `human`, `machine` or `unknown`). None can be a flow's input.
+    public static let builtInVariables = readOnlyVariables + ["language", "direction", "answered_by"]
     /// `check:` of an ask.
     public static let checks = ["luhn"]
     /// `search:` of an answer.

@@ -45,6 +45,7 @@ public struct FlowParser {
                 bag.report(.languageListedTwice(language.value), at: language.mark)
             }
         }
+        if let node = top["inputs"] { flow.inputs = parseInputs(node) }
         if let node = top["hours"] { flow.hours = parseHours(node) }
         if let node = top["defaults"] { flow.defaults = parseDefaults(node) }
         if let node = top["global"] {
@@ -386,6 +387,23 @@ public struct FlowParser {
             }
         }
         return options
+    }
+
+    /// `inputs: [name, amount, due_date]`: variable names, each once, none
+    /// of the variables every call already has.
+    func parseInputs(_ node: Node) -> [Located<String>] {
+        var inputs: [Located<String>] = []
+        for name in reader.strings(node, "'inputs'") ?? [] {
+            checkVariableName(name)
+            if Words.builtInVariables.contains(name.value) {
+                bag.report(.builtInInput(name.value), at: name.mark)
+            } else if inputs.contains(where: { $0.value == name.value }) {
+                bag.report(.inputListedTwice(name.value), at: name.mark)
+            } else {
+                inputs.append(name)
+            }
+        }
+        return inputs
     }
 
     func parseAssignments(_ node: Node) -> [AssignmentDecl] {

@@ -17,6 +17,8 @@ public enum Directive: Sendable, Equatable {
 public enum IgnoredEvent: String, Sendable, Equatable, CustomStringConvertible {
     case notStarted = "not-started"
     case alreadyStarted = "already-started"
+    /// `start` without an input the flow declares (`Machine.missingInputs`).
+    case missingInputs = "missing-inputs"
     case ended
     case transferPending = "transfer-pending"
     case noLookupPending = "no-lookup-pending"
@@ -27,6 +29,7 @@ public enum IgnoredEvent: String, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notStarted: return "the call has not started"
         case .alreadyStarted: return "the call has already started"
+        case .missingInputs: return "the call was started without all the inputs the flow declares"
         case .ended: return "the call has ended"
         case .transferPending: return "a transfer is pending: only transferFailed or hangup apply"
         case .noLookupPending: return "no lookup is pending"

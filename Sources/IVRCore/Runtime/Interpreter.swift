@@ -123,12 +123,17 @@ public struct Interpreter: Sendable {
         }
     }
 
-    /// Starts the call. `variables` are set before the first state (a
-    /// gateway's `name=value` arguments); names the interpreter sets itself
-    /// (`caller`, `called`, `state`, `attempt`, `language`) are left out.
+    /// Starts the call. `variables` are set before the first state (the
+    /// flow's inputs and other call data: `ivr run --var`, a gateway's
+    /// arguments, a campaign target's columns; `direction` and `answered_by`
+    /// from a dialer); names the interpreter sets itself (`caller`,
+    /// `called`, `state`, `attempt`, `language`) are left out. A start
+    /// without every input the flow declares is refused (`missingInputs`)
+    /// and the call stays not started.
     public mutating func start(caller: String, called: String, language: String? = nil, time: Date,
                                variables: [String: String] = [:]) -> Output {
         guard call.phase == .notStarted else { return ignored(.alreadyStarted) }
+        guard storage.machine.missingInputs(variables).isEmpty else { return ignored(.missingInputs) }
         begin()
         for (name, value) in variables where !FlowVocabulary.readOnlyVariables.contains(name) && name != "language" {
             call.variables[name] = .text(value)
@@ -637,6 +642,8 @@ public struct Interpreter: Sendable {
         case "attempt": return String(call.failures)
         case "caller" where call.variables["caller"] == nil: return field == nil ? call.caller : nil
         case "called" where call.variables["called"] == nil: return field == nil ? call.called : nil
+        case "direction" where call.variables["direction"] == nil: return field == nil ? "inbound" : nil
+        case "answered_by" where call.variables["answered_by"] == nil: return field == nil ? "human" : nil
         default:
             switch call.variables[name] {
             case .text(let text)?: return field == nil ? text : nil
