@@ -15,7 +15,7 @@ import Testing
         let flows = project.appendingPathComponent("Flows")
         try recordHalfOfThePrompts(project)
         let scenarios = try FileManager.default.contentsOfDirectory(atPath: flows.path).filter { $0.hasSuffix(".test.yaml") }.sorted()
-        #expect(scenarios == ["hotline.test.yaml", "utility.test.yaml"])
+        #expect(scenarios == ["hotline.test.yaml", "reminder.test.yaml", "utility.test.yaml"])
         var compared = 0
         // Cases at one time share a gateway started `--at` that time.
         var groups: [String?: [(ScenarioFile, ScenarioFile.Case)]] = [:]
@@ -50,7 +50,7 @@ import Testing
                 compared += 1
             }
         }
-        #expect(compared == 51, "every case of both scenario files (ivr test Flows runs 51)")
+        #expect(compared == 64, "every case of the three scenario files (ivr test Flows runs 64)")
     }
 
     /// Recordings for every other prompt key (in sorted order) of every
@@ -81,7 +81,9 @@ import Testing
             }
         }
         caller.dialStatus = item.failTransfers ? "BUSY" : "ANSWER"
-        let environment = FakeAsterisk.environment(flow: flow, arguments: item.settings.lang.map { ["lang=\($0.value)"] } ?? [],
+        // The case's language and call data, as a dialplan or a campaign passes them.
+        let arguments = (item.settings.lang.map { ["lang=\($0.value)"] } ?? []) + item.settings.data.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let environment = FakeAsterisk.environment(flow: flow, arguments: arguments,
                                                    caller: item.settings.caller ?? "unknown", called: item.settings.called ?? "unknown")
         return try FakeAsterisk(port: port).play(environment, caller)
     }
