@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IVRAGI", targets: ["IVRAGI"]),
         .library(name: "IVRTwiML", targets: ["IVRTwiML"]),
         .library(name: "IVRGateway", targets: ["IVRGateway"]),
+        .library(name: "IVRCampaign", targets: ["IVRCampaign"]),
         .executable(name: "ivr", targets: ["ivr"]),
         .executable(name: "ivr-gateway", targets: ["ivr-gateway"]),
     ],
@@ -77,12 +78,20 @@ let package = Package(
             name: "IVRGateway",
             dependencies: ["IVRCore", "IVRTools", "IVRStore"]
         ),
+        // Outbound campaigns (SPEC 14) with no I/O and no clock: campaign
+        // files and their checks, the scheduler that says which calls to
+        // place when. Dialers and the store are adapters around it.
+        .target(
+            name: "IVRCampaign",
+            dependencies: ["IVRCore", "IVRTools", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "ivr",
             dependencies: [
                 "IVRCore",
                 "IVRTools",
                 "IVRStore",
+                "IVRCampaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -134,6 +143,7 @@ let package = Package(
         // A host written against IVRCore's public API alone (no @testable).
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
+        .testTarget(name: "IVRCampaignTests", dependencies: ["IVRCampaign", "IVRCore"]),
         .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools"]),
         .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "IVRTwiML", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),

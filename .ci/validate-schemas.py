@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks `ivr schema` with an independent validator (Python's jsonschema):
-every example flow, knowledge base and scenario file must validate, and
+every example flow, knowledge base, scenario and campaign file must validate, and
 misspelt keys must be rejected. Usage: validate-schemas.py IVR_BINARY DIR"""
 import copy
 import glob
@@ -34,12 +34,14 @@ def kind_of(path):
         return "data"
     if path.endswith(".callers.yaml"):
         return "callers"
+    if path.endswith(".campaign.yaml"):
+        return "campaign"
     return "flow"
 
 
 def main():
     ivr, directory = sys.argv[1], sys.argv[2]
-    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario", "data", "callers")}
+    validators = {kind: schema(ivr, kind) for kind in ("flow", "knowledge", "scenario", "data", "callers", "campaign")}
     failures = 0
     checked = 0
     examples = {}
@@ -79,6 +81,9 @@ def main():
     rejected += rejects("scenario", "a misspelt expectation", lambda d: d["cases"][0].__setitem__("expct", {}))
     rejected += rejects("data", "a misspelt table key", lambda d: d["tables"].__setitem__("x", {"kye": "id", "records": []}))
     rejected += rejects("callers", "a misspelt behaviour key", lambda d: d["states"]["main"].__setitem__("hangup", 3))
+    rejected += rejects("campaign", "a misspelt campaign key", lambda d: d.__setitem__("max_attempt", 3))
+    rejected += rejects("campaign", "a bad rate", lambda d: d.__setitem__("rate", "30 per minute"))
+    rejected += rejects("campaign", "a retry of answered calls", lambda d: d["retry"].__setitem__("answered", "1h"))
     rejected += rejects("callers", "an arrival hour past 23", lambda d: d["arrivals"].__setitem__("24", 1))
     print(f"schemas: {checked} example files valid" if failures == 0 else f"schemas: {failures} problem(s)")
     print(f"schemas: {rejected} misspellings rejected")

@@ -4,7 +4,7 @@ import Foundation
 /// name and first lines (the command line and the gateways both serve
 /// "every flow under this directory").
 public enum FlowFinder {
-    public static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml", ".callers.yaml"]
+    public static let resourceSuffixes = [".kb.yaml", ".data.yaml", ".test.yaml", ".callers.yaml", ".campaign.yaml"]
 
     /// YAML files that hold a flow (a top-level `flow:` or `states:` key);
     /// catalogs, knowledge bases, data and scenarios are left out.
@@ -19,6 +19,10 @@ public enum FlowFinder {
 
     public static func knowledgeBases(under directory: String) -> [String] {
         yamlFiles(under: directory).filter { $0.hasSuffix(".kb.yaml") }
+    }
+
+    public static func campaigns(under directory: String) -> [String] {
+        yamlFiles(under: directory).filter { $0.hasSuffix(".campaign.yaml") }
     }
 
     public static func scenarios(under directory: String) -> [String] {

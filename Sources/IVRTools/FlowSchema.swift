@@ -6,7 +6,7 @@ import IVRCore
 /// so both spellings are accepted.
 public enum FlowSchema {
     public enum Kind: String, CaseIterable, Sendable {
-        case flow, knowledge, scenario, data, callers
+        case flow, knowledge, scenario, data, callers, campaign
     }
 
     public static func document(_ kind: Kind) -> JSONValue {
@@ -17,6 +17,7 @@ public enum FlowSchema {
         case .scenario: root = scenarioRoot
         case .data: root = dataRoot
         case .callers: root = callersRoot
+        case .campaign: root = campaignRoot
         }
         return .object([("$schema", .string("http://json-schema.org/draft-07/schema#")),
                          ("$id", .string("https://ivr.dev/schemas/\(kind.rawValue).schema.json"))]
@@ -202,6 +203,35 @@ public enum FlowSchema {
     }
 
     /// `ivr simulate --callers`: weights and percentages are numbers.
+    /// Campaign files (`*.campaign.yaml`, SPEC 14).
+    static var campaignRoot: [(String, JSONValue)] {
+        let results = FlowVocabulary.callResults
+        let number = JSONValue.object([("type", .array([.string("number"), .string("string")]))])
+        let properties: [(String, JSONValue)] = FlowVocabulary.campaignKeys.map { key in
+            switch key {
+            case "campaign": return (key, describe("The campaign's name (its state in the store goes by it).", ref("text")))
+            case "flow": return (key, describe("The flow file the calls run, next to this file.", ref("text")))
+            case "targets": return (key, describe("A CSV with a header row: column 'number', the flow's inputs, optional 'lang', 'timezone', '_answer', '_keys'.", ref("text")))
+            case "caller_id": return (key, describe("The number the called person sees.", ref("text")))
+            case "timezone": return (key, describe("The targets' IANA time zone; a 'timezone' column overrides it.", ref("text")))
+            case "window": return (key, describe("When calls may start, in the target's local time: day ranges to hours.", map(ref("text"))))
+            case "closed": return (key, describe("Local dates (YYYY-MM-DD) with no calls.", ref("texts")))
+            case "max_attempts": return (key, describe("Attempts per target at most (default 3).", ref("whole")))
+            case "retry":
+                let delay = JSONValue.object([("type", .string("string")), ("pattern", .string("^[0-9]+(\\.[0-9]+)?(s|m|h|d)$"))])
+                return (key, describe("Delay before another attempt, by result, such as 10m or 1h.", object(["busy", "no_answer", "failed"].map { ($0, delay) })))
+            case "concurrency": return (key, describe("Calls at once at most (default 1).", ref("whole")))
+            case "rate": return (key, describe("New calls at most, such as 30/m (per s, m or h).", .object([("type", .string("string")), ("pattern", .string("^[0-9]+/[smh]$"))])))
+            case "do_not_call": return (key, describe("A file of numbers never called, one a line.", ref("text")))
+            default: return (key, describe("The simulate dialer's chances (percent, adding up to 100) and the keys pressed.",
+                                           object(results.map { ($0, number) } + [("keys", ref("text"))])))
+            }
+        }
+        guard case .object(let fields) = object(properties, required: FlowVocabulary.requiredCampaignKeys,
+                                                description: "An outbound call campaign (*.campaign.yaml).") else { return [] }
+        return fields
+    }
+
     static var callersRoot: [(String, JSONValue)] {
         let number = JSONValue.object([("type", .array([.string("number"), .string("string")]))])
         let percent = describe("A percentage of the waits, 0 to 100.", number)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IVRCampaign
 import Foundation
 import IVRCore
 import IVRTools
@@ -19,9 +20,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var diagnostics: [Diagnostic] = []
-        var checked = 0, knowledgeBases = 0
+        var checked = 0, knowledgeBases = 0, campaigns = 0
         let files = try FlowFinder.expand(paths, keep: FlowFinder.isCheckable) {
-            FlowFinder.flows(under: $0) + FlowFinder.knowledgeBases(under: $0)
+            FlowFinder.flows(under: $0) + FlowFinder.knowledgeBases(under: $0) + FlowFinder.campaigns(under: $0)
         }
         if files.isEmpty {
             // A CI step with a wrong path must not pass by checking nothing.
@@ -29,7 +30,11 @@ struct CheckCommand: ParsableCommand {
                                code: ExitStatus.failure)
         }
         for file in files {
-            if file.hasSuffix(".kb.yaml") {
+            if file.hasSuffix(".campaign.yaml") {
+                // A campaign's targets against its flow, as `ivr campaign check` does.
+                campaigns += 1
+                diagnostics += CampaignCheck.run(path: file).diagnostics
+            } else if file.hasSuffix(".kb.yaml") {
                 // Checked on its own too: an article no flow plays yet still has to be right.
                 knowledgeBases += 1
                 let bag = DiagnosticBag()
@@ -54,6 +59,7 @@ struct CheckCommand: ParsableCommand {
             }
             var what = "\(checked) \(checked == 1 ? "flow" : "flows")"
             if knowledgeBases > 0 { what += ", \(knowledgeBases) \(knowledgeBases == 1 ? "knowledge base" : "knowledge bases")" }
+            if campaigns > 0 { what += ", \(campaigns) \(campaigns == 1 ? "campaign" : "campaigns")" }
             Swift.print("checked \(what): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
         case .json:
             let items = diagnostics.map { item -> JSONValue in

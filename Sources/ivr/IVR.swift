@@ -9,7 +9,7 @@ struct IVR: ParsableCommand {
         commandName: "ivr",
         abstract: "Compile, run and test IVR dialogue flows written in YAML.",
         subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self, ExploreCommand.self, GraphCommand.self, SchemaCommand.self, KnowledgeCommand.self,
-                      ReportCommand.self, SimulateCommand.self, VersionsCommand.self, PromptsCommand.self]
+                      ReportCommand.self, SimulateCommand.self, VersionsCommand.self, PromptsCommand.self, CampaignCommand.self]
     )
 
     /// SPEC section 8: usage errors exit 2 (ArgumentParser's default is 64).

@@ -125,7 +125,7 @@ enum IVRBinary {
     @Test func exampleFlowsAreClean() throws {
         let result = try IVRBinary.run(["check", "Flows"])
         #expect(result.status == 0)
-        #expect(result.stdout == "checked 4 flows, 1 knowledge base: 0 errors, 0 warnings\n")
+        #expect(result.stdout == "checked 4 flows, 1 knowledge base, 1 campaign: 0 errors, 0 warnings\n")
         let kb = try IVRBinary.run(["check", "Flows/hotline.kb.yaml"])
         #expect(kb.status == 0 && kb.stdout == "checked 0 flows, 1 knowledge base: 0 errors, 0 warnings\n")
     }
@@ -377,7 +377,7 @@ enum IVRBinary {
 }
 
 @Suite struct SchemaCommandTests {
-    @Test(arguments: ["flow", "knowledge", "scenario", "data", "callers"])
+    @Test(arguments: ["flow", "knowledge", "scenario", "data", "callers", "campaign"])
     func schemasAreJSONThatRejectUnknownKeys(kind: String) throws {
         let result = try IVRBinary.run(["schema", kind])
         #expect(result.status == 0)

@@ -75,7 +75,7 @@ import Testing
             .filter { $0.hasSuffix(".yaml") }.sorted().map { "Flows/" + $0 }
         let glob = try IVRBinary.run(["check"] + flows)  // as the shell expands Flows/*.yaml
         #expect(glob.status == 0, "\(glob.stdout)")
-        #expect(glob.stdout == "checked 4 flows, 1 knowledge base: 0 errors, 0 warnings\n")
+        #expect(glob.stdout == "checked 4 flows, 1 knowledge base, 1 campaign: 0 errors, 0 warnings\n")
     }
 
     @Test func runNamesAMissingFileOrADirectoryPlainly() throws {

@@ -66,11 +66,13 @@ import IVRTools
     @Test func csvReaderKeepsLinesAndQuotes() throws {
         let rows = try CSVReader.rows("\u{FEFF}a,b\n\"x, \"\"y\"\"\",\"two\nlines\"\n\nlast,row\n")
         #expect(rows == [
-            CSVReader.Row(line: 1, fields: ["a", "b"]),
-            CSVReader.Row(line: 2, fields: ["x, \"y\"", "two\nlines"]),
-            CSVReader.Row(line: 5, fields: ["last", "row"]),
+            CSVReader.Row(line: 1, fields: ["a", "b"], columns: [1, 3]),
+            CSVReader.Row(line: 2, fields: ["x, \"y\"", "two\nlines"], columns: [1, 12]),
+            CSVReader.Row(line: 5, fields: ["last", "row"], columns: [1, 6]),
         ])
         #expect(throws: CSVReader.Failure(line: 2)) { try CSVReader.rows("a\n\"open\n") }
+        // Columns count characters, not bytes, and start again after a line break inside quotes.
+        #expect(try CSVReader.rows("名字,号码,x\n\"a\nb\",c,\"\"\n").map(\.columns) == [[1, 4, 7], [1, 4, 6]])
     }
 
     @Test func importReportsBadRowsByLine() {

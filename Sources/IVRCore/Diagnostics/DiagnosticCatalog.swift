@@ -61,7 +61,7 @@ extension DiagnosticMessage {
     public static func durationNotPositive(_ what: String) -> Self { Self(.durationNotPositive, "\(what) must be longer than 0") }
 
     public enum FileKind: Sendable {
-        case flow, knowledgeBase, dataFile, scenarioFile, csv
+        case flow, knowledgeBase, dataFile, scenarioFile, csv, campaign, targets
     }
     public static func emptyFile(_ kind: FileKind) -> Self {
         switch kind {
@@ -70,6 +70,8 @@ extension DiagnosticMessage {
         case .dataFile: return Self(.emptyFile, "the data file is empty: it needs 'tables:'")
         case .scenarioFile: return Self(.emptyFile, "the scenario file is empty: it needs 'flow' and 'cases'")
         case .csv: return Self(.emptyFile, "the file is empty: the first row names the columns (id, code, category, keywords, title.zh-CN, answer.zh-CN...)")
+        case .campaign: return Self(.emptyFile, "the campaign file is empty: it needs 'campaign', 'flow', 'targets' and 'window'")
+        case .targets: return Self(.emptyFile, "the targets file is empty: the first row names the columns, 'number' and the flow's inputs")
         }
     }
     /// `explanation`: what the key is for, as in "name the flow, such as 'flow: hotline'".
@@ -385,5 +387,52 @@ extension DiagnosticMessage {
     public static func percentOverHundred(_ what: String, _ value: Double) -> Self {
         let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
         return Self(.percentOverHundred, "\(what) is a percentage: \(shown) is above 100")
+    }
+
+    // MARK: - 11xx campaigns
+
+    /// `what`: the key naming the file (`flow`, `targets`, `do_not_call`).
+    public static func campaignFileMissing(_ what: String, _ file: String, suggestion: String?) -> Self {
+        Self(.campaignFileMissing, "no file '\(file)' (the campaign's '\(what)') next to the campaign file\(hint(suggestion))",
+             fix: .replace(with: suggestion))
+    }
+    public static func campaignFlowDoesNotCompile(_ flow: String) -> Self {
+        Self(.campaignFlowDoesNotCompile, "the flow '\(flow)' does not compile: its errors follow; 'ivr check' shows them too")
+    }
+    public static let targetsLackNumberColumn = Self(.targetsLackNumberColumn,
+                                                      "the targets have no 'number' column: add one with the numbers to call")
+    public static func targetsLackInputColumn(_ input: String, flow: String) -> Self {
+        Self(.targetsLackInputColumn, "the targets have no '\(input)' column, an input of flow '\(flow)': add it, with each target's value")
+    }
+    public static func notAPhoneNumber(_ text: String) -> Self {
+        Self(.notAPhoneNumber, "'\(text)' is not a phone number: write 3 to 15 digits, optionally after a +, such as +8613800138000")
+    }
+    public static func targetOnDoNotCallList(_ number: String) -> Self {
+        Self(.targetOnDoNotCallList, .warning, "\(number) is on the do-not-call list: it will not be called")
+    }
+    public static func emptyInputCell(_ input: String) -> Self {
+        Self(.emptyInputCell, .warning, "'\(input)' is empty here, and the flow reads it: the call would say nothing there")
+    }
+    public static func badRate(_ text: String) -> Self {
+        Self(.badRate, "'\(text)' is not a rate: write new calls per second, minute or hour, such as 30/m")
+    }
+    public static func unknownCallResult(_ text: String, results: [String], suggestion: String?) -> Self {
+        Self(.unknownCallResult, "unknown call result '\(text)'\(hint(suggestion)): the results are \(results.joined(separator: ", "))",
+             fix: .replace(with: suggestion))
+    }
+    public static let windowNeverOpens = Self(.windowNeverOpens, "the window never opens: give hours to at least one day, such as mon-fri: \"09:00-20:00\"")
+    public static func chancesNotHundred(_ total: Double) -> Self {
+        let shown = total == total.rounded() && abs(total) < 1e15 ? String(Int(total)) : String(total)
+        return Self(.chancesNotHundred, "the chances add up to \(shown), not 100")
+    }
+    /// `problem`: why the text is not keys (the key script's own words).
+    public static func badKeys(_ problem: String) -> Self {
+        Self(.badKeys, "not keys: \(problem)")
+    }
+    public static func badDelay(_ what: String, _ text: String) -> Self {
+        Self(.badDelay, "bad delay '\(text)' for \(what): write a number with s, m, h or d, such as 10m or 1h")
+    }
+    public static func campaignOnSubflow(_ flow: String) -> Self {
+        Self(.campaignOnSubflow, "'\(flow)' is a sub-flow (it has a 'return' state): a campaign calls with the flow that calls it")
     }
 }

@@ -139,6 +139,22 @@ public enum DiagnosticID: Int, CaseIterable, Sendable, Hashable, Codable {
     case badEntry = 1005
     case percentOverHundred = 1006
 
+    // 11xx: campaigns (ivr campaign)
+    case campaignFileMissing = 1101
+    case campaignFlowDoesNotCompile = 1102
+    case targetsLackNumberColumn = 1103
+    case targetsLackInputColumn = 1104
+    case notAPhoneNumber = 1105
+    case targetOnDoNotCallList = 1106
+    case emptyInputCell = 1107
+    case badRate = 1108
+    case unknownCallResult = 1109
+    case windowNeverOpens = 1110
+    case chancesNotHundred = 1111
+    case campaignOnSubflow = 1112
+    case badKeys = 1113
+    case badDelay = 1114
+
     // 09xx: scenario files
     case notAScenarioFile = 901
     case caseNeedsName = 902

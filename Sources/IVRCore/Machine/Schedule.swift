@@ -6,6 +6,11 @@ public struct Schedule: Sendable {
     public struct Interval: Sendable, Equatable {
         public var start: Int  // minutes after local midnight
         public var end: Int
+
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
     }
 
     public var timeZone: TimeZone
@@ -31,5 +36,31 @@ public struct Schedule: Sendable {
         let dayIndex = (weekday + 5) % 7  // Calendar: 1 is Sunday
         let now = hour * 60 + minute
         return weekly[dayIndex].contains { $0.start <= now && now < $0.end }
+    }
+
+    /// The first minute at or after `date` when the schedule is open, within
+    /// `days` local days; nil when it never opens in them. Local times are
+    /// taken in the schedule's zone, so a window keeps its local hours
+    /// across a daylight-saving change (a start that falls in a skipped
+    /// hour opens when the clock reaches the next existing minute).
+    public func nextOpening(atOrAfter date: Date, days: Int = 400) -> Date? {
+        if isOpen(at: date) { return date }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let startOfDay = calendar.startOfDay(for: date)
+        for offset in 0...days {
+            guard let day = calendar.date(byAdding: .day, value: offset, to: startOfDay) else { return nil }
+            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
+            guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday else { continue }
+            if closed.contains(String(format: "%04d-%02d-%02d", year, month, dayOfMonth)) { continue }
+            for interval in weekly[(weekday + 5) % 7].sorted(by: { $0.start < $1.start }) {
+                var components = DateComponents(year: year, month: month, day: dayOfMonth, hour: interval.start / 60, minute: interval.start % 60)
+                components.timeZone = timeZone
+                guard let opening = calendar.date(from: components) else { continue }
+                if opening > date { return opening }
+                // The interval began before `date` (and `date` is not inside it).
+            }
+        }
+        return nil
     }
 }

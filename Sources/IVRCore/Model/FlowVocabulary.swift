@@ -41,6 +41,12 @@ public enum FlowVocabulary {
     /// `answered_by`: `human` on an inbound call, else the dialer's
     /// `human`, `machine` or `unknown`). None can be a flow's input.
     public static let builtInVariables = readOnlyVariables + ["language", "direction", "answered_by"]
+    /// Keys of a campaign file (`*.campaign.yaml`, SPEC 14).
+    public static let campaignKeys = ["campaign", "flow", "targets", "caller_id", "timezone", "window", "closed", "max_attempts", "retry",
+                                      "concurrency", "rate", "do_not_call", "simulate"]
+    public static let requiredCampaignKeys = ["campaign", "flow", "targets", "timezone", "window"]
+    /// How a campaign call attempt ends; the last three may be retried.
+    public static let callResults = ["answered", "machine", "busy", "no_answer", "failed"]
     /// `check:` of an ask.
     public static let checks = ["luhn"]
     /// `search:` of an answer.

@@ -6,6 +6,9 @@ public enum CSVReader {
     public struct Row: Sendable, Equatable {
         public var line: Int
         public var fields: [String]
+        /// The column (in characters, from 1) where each field starts on
+        /// its line: with `line`, the place a check reports a cell at.
+        public var columns: [Int] = []
     }
 
     public struct Failure: Error, Equatable, CustomStringConvertible {
@@ -22,25 +25,49 @@ public enum CSVReader {
         var quoted = false
         var quoteLine = 1
         var atFieldStart = true
+        var column = 0  // of the scalar being read
+        var fieldStart = 1
+        var columns: [Int] = []
         var scalars = Substring(text).unicodeScalars[...]
         if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
         func endRow() {
             fields.append(field)
+            columns.append(fieldStart)
             field = ""
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: rowLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: rowLine, fields: fields, columns: columns)) }
             fields = []
+            columns = []
             atFieldStart = true
         }
         var iterator = scalars.makeIterator()
         var pending: Unicode.Scalar? = nil
-        while let scalar = pending ?? iterator.next() {
-            pending = nil
+        while true {
+            let scalar: Unicode.Scalar
+            if let next = pending {
+                scalar = next
+                pending = nil
+            } else if let next = iterator.next() {
+                scalar = next
+            } else {
+                break
+            }
+            column += 1
             if quoted {
                 if scalar == "\"" {
+                    // A quote doubled, or the closing quote and the next scalar (read again below).
                     let next = iterator.next()
-                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
+                    if next == "\"" {
+                        field.unicodeScalars.append("\"")
+                        column += 1
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
                 } else {
-                    if scalar == "\n" { line += 1 }
+                    if scalar == "\n" {
+                        line += 1
+                        column = 0
+                    }
                     field.unicodeScalars.append(scalar)
                 }
                 continue
@@ -52,6 +79,8 @@ public enum CSVReader {
                 atFieldStart = false
             case ",":
                 fields.append(field)
+                columns.append(fieldStart)
+                fieldStart = column + 1
                 field = ""
                 atFieldStart = true
             case "\r":
@@ -60,6 +89,8 @@ public enum CSVReader {
                 endRow()
                 line += 1
                 rowLine = line
+                column = 0
+                fieldStart = 1
             default:
                 field.unicodeScalars.append(scalar)
                 atFieldStart = false

@@ -3,52 +3,69 @@ import Yams
 
 /// Reads one named schedule of `hours:`:
 /// `{ timezone: Asia/Shanghai, weekly: { mon-fri: "09:00-18:00" }, closed: [2026-10-01] }`.
-struct ScheduleParser {
+public struct ScheduleParser {
     static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     let reader: NodeReader
+
+    public init(reader: NodeReader) { self.reader = reader }
 
     var bag: DiagnosticBag { reader.bag }
 
     func parse(_ node: Node, name: String) -> Schedule? {
         let what = "schedule '\(name)'"
         guard let fields = reader.fields(node, what, allowed: ["timezone", "weekly", "closed"]) else { return nil }
-        var valid = true
         var zone: TimeZone?
         if let zoneNode = fields["timezone"], let text = reader.string(zoneNode, "'timezone'") {
-            zone = TimeZone(identifier: text.value)
-            if zone == nil || !text.value.contains("/") && text.value != "UTC" {
-                zone = nil
-                bag.report(.unknownTimeZone(text.value, suggestion: Suggestion.closest(to: text.value, in: TimeZone.knownTimeZoneIdentifiers)),
-                           at: text.mark)
-            }
+            zone = timeZone(text)
         } else if !fields.has("timezone") {
             bag.report(.scheduleNeedsTimeZone(what), at: fields.mark)
         }
-        var weekly = Array(repeating: [Schedule.Interval](), count: 7)
-        if let weeklyNode = fields["weekly"], let entries = reader.entries(weeklyNode, "'weekly'") {
-            var assigned = Set<Int>()
-            for entry in entries {
-                guard let dayIndexes = parseDays(entry.key) else { valid = false; continue }
-                for day in dayIndexes where !assigned.insert(day).inserted {
-                    bag.report(.dayGivenTwice(Self.days[day], in: what), at: entry.key.mark)
-                    valid = false
-                }
-                guard let text = reader.string(entry.value, "the hours of '\(entry.key.value)'"),
-                      let intervals = parseIntervals(text) else { valid = false; continue }
-                for day in dayIndexes { weekly[day] = intervals }
-            }
-        }
-        var closed = Set<String>()
-        if let closedNode = fields["closed"], let dates = reader.strings(closedNode, "'closed'") {
-            for date in dates {
-                if Self.isDate(date.value) { closed.insert(date.value) } else {
-                    bag.report(.badDate(date.value), at: date.mark)
-                    valid = false
-                }
-            }
-        }
-        guard valid, let zone else { return nil }
+        let weekly = fields["weekly"].map { self.weekly($0, what: what) } ?? Array(repeating: [], count: 7)
+        let closed = fields["closed"].map(closedDates) ?? []
+        guard let zone, let weekly, let closed else { return nil }
         return Schedule(timeZone: zone, weekly: weekly, closed: closed)
+    }
+
+    /// An IANA time zone such as `Asia/Shanghai` (or `UTC`); else reported, nil.
+    public func timeZone(_ text: Located<String>) -> TimeZone? {
+        if let zone = TimeZone(identifier: text.value), text.value.contains("/") || text.value == "UTC" { return zone }
+        bag.report(.unknownTimeZone(text.value, suggestion: Suggestion.closest(to: text.value, in: TimeZone.knownTimeZoneIdentifiers)),
+                   at: text.mark)
+        return nil
+    }
+
+    /// `{ mon-fri: "09:00-18:00", sat: "10:00-12:00,13:00-14:00" }`: intervals
+    /// per day, Monday first; nil after reporting a mistake.
+    public func weekly(_ node: Node, what: String) -> [[Schedule.Interval]]? {
+        var weekly = Array(repeating: [Schedule.Interval](), count: 7)
+        guard let entries = reader.entries(node, "'weekly'") else { return nil }
+        var valid = true
+        var assigned = Set<Int>()
+        for entry in entries {
+            guard let dayIndexes = parseDays(entry.key) else { valid = false; continue }
+            for day in dayIndexes where !assigned.insert(day).inserted {
+                bag.report(.dayGivenTwice(Self.days[day], in: what), at: entry.key.mark)
+                valid = false
+            }
+            guard let text = reader.string(entry.value, "the hours of '\(entry.key.value)'"),
+                  let intervals = parseIntervals(text) else { valid = false; continue }
+            for day in dayIndexes { weekly[day] = intervals }
+        }
+        return valid ? weekly : nil
+    }
+
+    /// `[2026-10-01, 2026-10-02]`: local dates; nil after reporting a mistake.
+    public func closedDates(_ node: Node) -> Set<String>? {
+        guard let dates = reader.strings(node, "'closed'") else { return nil }
+        var closed = Set<String>()
+        var valid = true
+        for date in dates {
+            if Self.isDate(date.value) { closed.insert(date.value) } else {
+                bag.report(.badDate(date.value), at: date.mark)
+                valid = false
+            }
+        }
+        return valid ? closed : nil
     }
 
     /// `mon`, `mon-fri`, `sat,sun`, `mon-wed,fri`.
