@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -83,7 +84,9 @@ let package = Package(
         // place when. Dialers and the store are adapters around it.
         .target(
             name: "IVRCampaign",
-            dependencies: ["IVRCore", "IVRTools", .product(name: "Yams", package: "Yams")]
+            dependencies: ["IVRCore", "IVRTools", .product(name: "Yams", package: "Yams"),
+                           .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "DequeModule", package: "swift-collections")]
         ),
         .executableTarget(
             name: "ivr",

@@ -42,7 +42,8 @@ public struct Schedule: Sendable {
     /// `days` local days; nil when it never opens in them. Local times are
     /// taken in the schedule's zone, so a window keeps its local hours
     /// across a daylight-saving change (a start that falls in a skipped
-    /// hour opens when the clock reaches the next existing minute).
+    /// hour opens at the transition, when the local clock jumps into the
+    /// interval).
     public func nextOpening(atOrAfter date: Date, days: Int = 400) -> Date? {
         if isOpen(at: date) { return date }
         var calendar = Calendar(identifier: .gregorian)
@@ -56,7 +57,14 @@ public struct Schedule: Sendable {
             for interval in weekly[(weekday + 5) % 7].sorted(by: { $0.start < $1.start }) {
                 var components = DateComponents(year: year, month: month, day: dayOfMonth, hour: interval.start / 60, minute: interval.start % 60)
                 components.timeZone = timeZone
-                guard let opening = calendar.date(from: components) else { continue }
+                guard var opening = calendar.date(from: components) else { continue }
+                // A start in the hour a spring-forward skips: open from the
+                // transition, the first minute the local clock is inside the interval.
+                let local = calendar.dateComponents([.hour, .minute], from: opening)
+                if (local.hour ?? 0) * 60 + (local.minute ?? 0) != interval.start,
+                   let transition = timeZone.nextDaylightSavingTimeTransition(after: day), transition < opening {
+                    opening = transition
+                }
                 if opening > date { return opening }
                 // The interval began before `date` (and `date` is not inside it).
             }
