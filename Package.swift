@@ -52,7 +52,7 @@ let package = Package(
         // choose their own storage.
         .target(
             name: "IVRStore",
-            dependencies: ["IVRCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["IVRCore", "IVRCampaign", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Sealing of saved calls' sensitive values (AES-GCM, swift-crypto) for
         // gateways; the core only defines the `ValueSealer` protocol.
@@ -96,6 +96,7 @@ let package = Package(
                 "IVRStore",
                 "IVRCampaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The gateways (SPEC 11-13): sockets around the pure sessions. SwiftNIO,

@@ -8,7 +8,7 @@ import IVRCore
 /// transaction, so killing a process loses at most what it had not yet
 /// written. Every value read is checked: a corrupt value is an error, never
 /// a crash, and SQLite's errors become `StoreError`s that name the file.
-public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
+public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore, CampaignStore {
     public let path: String
     private let queue: DatabaseQueue
 
@@ -161,6 +161,34 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
                 table.primaryKey(["call_id", "digest"])
             }
         }
+        migrator.registerMigration("v6: campaigns") { db in
+            // Each target of a campaign with its progress, and every attempt
+            // claimed (SPEC 14). An attempt row is written, in the same
+            // transaction as its target's, before the call is placed: a
+            // campaign killed at any moment never places one attempt twice.
+            try db.create(table: "campaign_targets", options: .withoutRowID) { table in
+                table.column("campaign", .text).notNull()
+                table.column("target", .integer).notNull()
+                table.column("line", .integer).notNull()
+                table.column("number", .text).notNull()
+                table.column("attempts", .integer).notNull()
+                table.column("status", .text).notNull()
+                table.column("not_before", .double)
+                table.column("outcome", .text)
+                table.column("last_result", .text)
+                table.primaryKey(["campaign", "target"])
+            }
+            try db.create(table: "campaign_attempts", options: .withoutRowID) { table in
+                table.column("campaign", .text).notNull()
+                table.column("target", .integer).notNull()
+                table.column("attempt", .integer).notNull()
+                table.column("call_id", .text).notNull()
+                table.column("started", .double).notNull()
+                table.column("ended", .double)
+                table.column("result", .text)
+                table.primaryKey(["campaign", "target", "attempt"])
+            }
+        }
         return migrator
     }
 
@@ -197,11 +225,11 @@ public final class SQLiteStore: PopularityStore, CallRecordStore, VersionStore {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await queue.write(body) } catch { throw Self.storeError(error, path: path) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await queue.read(body) } catch { throw Self.storeError(error, path: path) }
     }
 

@@ -37,6 +37,8 @@ public struct CallRunner {
     public var saveRecord: ((CallRecord) -> Void)?
     /// The record's id (a new UUID when not given).
     public var callID: String?
+    /// The record's direction: `outbound` for a campaign's calls.
+    public var direction = CallRecord.Direction.inbound
     /// Seconds of a recording, for the virtual clock (nil: read the text).
     public var audioSeconds: @Sendable (MediaReference) -> Double? = { _ in nil }
 
@@ -65,7 +67,8 @@ public struct CallRunner {
         var clock = VirtualClock(start: time)
         clock.audioSeconds = audioSeconds
         var recorder = saveRecord.map { _ in
-            CallRecorder(id: callID ?? UUID().uuidString, flow: machine.flows.first?.name ?? "", machine: machine, caller: caller, called: called,
+            CallRecorder(id: callID ?? UUID().uuidString, flow: machine.flows.first?.name ?? "", machine: machine, direction: direction,
+                         caller: caller, called: called,
                          started: time, language: language ?? machine.languages.first ?? "")
         }
         var event = Event.start(caller: caller, called: called, language: language, time: time)

@@ -2,13 +2,15 @@ import ArgumentParser
 import Foundation
 import IVRCampaign
 import IVRCore
+import IVRStore
+import IVRTools
 
 /// `ivr campaign` (SPEC 14): outbound call campaigns.
 struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
-        abstract: "Check outbound call campaigns (*.campaign.yaml).",
-        subcommands: [CheckCampaign.self]
+        abstract: "Check, run and follow outbound call campaigns (*.campaign.yaml).",
+        subcommands: [CheckCampaign.self, RunCampaign.self, CampaignStatusCommand.self]
     )
 
     struct CheckCampaign: ParsableCommand {
@@ -38,6 +40,106 @@ struct CampaignCommand: ParsableCommand {
             }
             print("checked \(what): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
             if errors > 0 { throw ExitCode(ExitStatus.failure) }
+        }
+    }
+
+    enum Dialer: String, ExpressibleByArgument, CaseIterable {
+        case simulate
+    }
+
+    struct RunCampaign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Place a campaign's calls, its state kept in the store: run it again after a stop and it goes on.",
+            discussion: """
+            The simulate dialer answers on a virtual clock started at --at: from each target's _answer column, \
+            else from the campaign's simulate: chances, the flow running with the target's _keys. \
+            Exit 0 when every target is done, 1 when the campaign has errors or stops with targets left.
+            """
+        )
+
+        @Argument(help: "The campaign file.") var file: String
+        @Option(help: "The store (SQLite file) holding the campaign's state and the calls' records.") var db: String
+        @Option(help: "How calls are placed: simulate.") var dialer: Dialer
+        @Option(help: "Where the virtual clock starts, ISO 8601 with an offset (default: now).") var at: String?
+        @Option(help: "The seed of the simulate dialer's chances.") var seed: UInt64 = 1
+        @Option(help: "Append one line per call placed to this file, flushed before the call is placed.") var dialLog: String?
+
+        func run() throws {
+            let start = try Console.callTime(at)
+            let check = CampaignCheck.run(path: file)
+            for diagnostic in check.diagnostics where diagnostic.severity == .error {
+                Console.error(DiagnosticExcerpt.render(diagnostic, source: try? String(contentsOfFile: diagnostic.mark.file, encoding: .utf8)))
+            }
+            guard !check.hasErrors, let campaign = check.campaign, let compiled = check.compiled, let machine = compiled.machine else {
+                throw Console.fail("'\(file)' has errors: nothing was called ('ivr campaign check' shows them all)", code: ExitStatus.failure)
+            }
+            let store: SQLiteStore
+            do { store = try SQLiteStore(path: db) } catch { throw Console.fail("ivr: --db: \(error)", code: ExitStatus.failure) }
+            var log: FileHandle?
+            if let dialLog {
+                if !FileManager.default.fileExists(atPath: dialLog) { FileManager.default.createFile(atPath: dialLog, contents: nil) }
+                log = FileHandle(forWritingAtPath: dialLog)
+                guard log != nil else { throw Console.fail("--dial-log: cannot write '\(dialLog)'", code: ExitStatus.usage) }
+                _ = try log?.seekToEnd()
+            }
+            var runner = CampaignRun(campaign: campaign, store: store,
+                                     dialer: SimulatedDialer(campaign: campaign, machine: machine, tables: compiled.tables, seed: seed), dialLog: log)
+            let summary: CampaignRun.Summary
+            do { summary = try runner.run(from: start, until: start.addingTimeInterval(366 * 86_400)) } catch {
+                throw Console.fail("ivr: --db: \(error)", code: ExitStatus.failure)
+            }
+            let counts = summary.counts
+            let done = CampaignScheduler.Outcome.allCases.compactMap { outcome in counts.done[outcome].map { "\(outcome.rawValue) \($0)" } }
+            print("campaign '\(campaign.name)': \(summary.placed) calls placed from \(CallTime.format(summary.start)) to \(CallTime.format(summary.end)); "
+                  + "\(counts.targets) targets: " + (done.isEmpty ? "none done" : done.joined(separator: ", "))
+                  + (counts.pending > 0 ? ", \(counts.pending) pending" : ""))
+            if !summary.finished {
+                throw Console.fail("campaign '\(campaign.name)' stopped with \(counts.pending) targets never callable in its window", code: ExitStatus.failure)
+            }
+        }
+    }
+
+    struct CampaignStatusCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show a campaign's targets pending, in progress and done by result, and its next attempt.",
+            discussion: "--json: one object with targets, pending, in_progress, attempts, done {result: count}, results and next_attempt."
+        )
+
+        @Argument(help: "The campaign file.") var file: String
+        @Option(help: "The store (SQLite file) the campaign ran with.") var db: String
+        @Flag(help: "Write one JSON object.") var json = false
+
+        func run() throws {
+            let bag = DiagnosticBag()
+            guard let campaign = CampaignLoader(bag: bag).load(path: file), !campaign.name.isEmpty else {
+                for diagnostic in bag.diagnostics { Console.error(diagnostic.description) }
+                throw Console.fail("'\(file)' cannot be read as a campaign", code: ExitStatus.failure)
+            }
+            guard FileManager.default.fileExists(atPath: db) else { throw Console.fail("no store '\(db)'", code: ExitStatus.usage) }
+            let store: SQLiteStore
+            do { store = try SQLiteStore(path: db) } catch { throw Console.fail("ivr: --db: \(error)", code: ExitStatus.failure) }
+            let name = campaign.name
+            let found = try Blocking.wait { try await store.campaignStatus(name) }
+            let status = found ?? { var empty = CampaignStatus(); empty.targets = campaign.targets.count; empty.pending = campaign.targets.count; return empty }()
+            let outcomes = CampaignScheduler.Outcome.allCases.map(\.rawValue)
+            if json {
+                let value = JSONValue.object([
+                    ("campaign", .string(name)), ("targets", .int(status.targets)), ("pending", .int(status.pending)),
+                    ("in_progress", .int(status.inProgress)), ("attempts", .int(status.attempts)),
+                    ("done", .object(outcomes.map { ($0, .int(status.done[$0] ?? 0)) })),
+                    ("results", .object(CallResult.names.map { ($0, .int(status.results[$0] ?? 0)) })),
+                    ("next_attempt", status.nextAttempt.map { .string(CallTime.format($0)) } ?? .null),
+                ])
+                print(value.text)
+                return
+            }
+            print("campaign '\(name)'\(found == nil ? " (not started)" : ""): \(status.targets) targets")
+            print("  pending      \(status.pending)" + (status.nextAttempt.map { ", next attempt not before \(CallTime.format($0))" } ?? ""))
+            print("  in progress  \(status.inProgress)")
+            print("  done         " + outcomes.map { "\($0) \(status.done[$0] ?? 0)" }.joined(separator: ", "))
+            print("  calls placed \(status.attempts): " + CallResult.names.map { "\($0) \(status.results[$0] ?? 0)" }.joined(separator: ", "))
         }
     }
 }
