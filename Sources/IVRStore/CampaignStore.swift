@@ -18,6 +18,8 @@ public protocol CampaignStore: Sendable {
     /// A target's state changed outside an attempt (put on the do-not-call list).
     func setState(campaign: String, target: Int, state: CampaignScheduler.TargetState) async throws(StoreError)
     func campaignStatus(_ campaign: String) async throws(StoreError) -> CampaignStatus?
+    /// Reach, machine share, outcomes and attempts per target; nil for a campaign never run.
+    func campaignReport(_ campaign: String) async throws(StoreError) -> CampaignReport?
 }
 
 /// `ivr campaign status`: where a campaign stands.
@@ -34,4 +36,31 @@ public struct CampaignStatus: Sendable, Equatable {
     public var nextAttempt: Date?
 
     public init() {}
+}
+
+/// `ivr report --campaign NAME` (SPEC 14): how far a campaign reached.
+public struct CampaignReport: Sendable, Equatable {
+    public var campaign: String
+    public var targets = 0
+    /// Targets with at least one attempt.
+    public var attempted = 0
+    /// Targets a person answered, and those a machine answered.
+    public var answered = 0
+    public var machine = 0
+    /// Calls placed, and those answered by a person and by a machine.
+    public var attempts = 0
+    public var answeredCalls = 0
+    public var machineCalls = 0
+    /// The flow's outcomes of the calls a person answered (`paid`, `promised`, `transferred`...).
+    public var outcomes: [String: Int] = [:]
+    /// Targets by the number of attempts they took.
+    public var attemptsPerTarget: [Int: Int] = [:]
+
+    public init(campaign: String) { self.campaign = campaign }
+
+    /// Answered by a person, of the targets attempted.
+    public var reach: Double { attempted == 0 ? 0 : Double(answered) / Double(attempted) }
+    /// Answered by a machine, of the calls answered at all.
+    public var machineShare: Double { answeredCalls + machineCalls == 0 ? 0 : Double(machineCalls) / Double(answeredCalls + machineCalls) }
+    public var meanAttempts: Double { attempted == 0 ? 0 : Double(attemptsPerTarget.map { $0.key * $0.value }.reduce(0, +)) / Double(attempted) }
 }

@@ -124,4 +124,44 @@ extension SQLiteStore {
             return status
         }
     }
+
+    public func campaignReport(_ campaign: String) async throws(StoreError) -> CampaignReport? {
+        try await read { db in
+            var report = CampaignReport(campaign: campaign)
+            let place = "campaign '\(campaign)'"
+            for row in try Row.fetchAll(db, sql: """
+                SELECT attempts, outcome, COUNT(*) AS n FROM campaign_targets WHERE campaign = ? GROUP BY attempts, outcome
+                """, arguments: [campaign]) {
+                let n = try Self.count(row, "n", place), attempts = try Self.count(row, "attempts", place)
+                report.targets += n
+                if attempts > 0 {
+                    report.attempted += n
+                    report.attemptsPerTarget[attempts, default: 0] += n
+                }
+                switch try Self.optionalText(row, "outcome", place) {
+                case "answered": report.answered += n
+                case "machine": report.machine += n
+                default: break
+                }
+            }
+            guard report.targets > 0 else { return nil }
+            for row in try Row.fetchAll(db, sql: "SELECT result, COUNT(*) AS n FROM campaign_attempts WHERE campaign = ? GROUP BY result",
+                                        arguments: [campaign]) {
+                let n = try Self.count(row, "n", place)
+                report.attempts += n
+                switch try Self.optionalText(row, "result", place) {
+                case "answered": report.answeredCalls += n
+                case "machine": report.machineCalls += n
+                default: break
+                }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT r.outcome AS outcome, COUNT(*) AS n FROM campaign_attempts a JOIN call_records r ON r.id = a.call_id
+                WHERE a.campaign = ? AND a.result = 'answered' GROUP BY r.outcome
+                """, arguments: [campaign]) {
+                report.outcomes[try Self.optionalText(row, "outcome", place) ?? "unfinished", default: 0] += try Self.count(row, "n", place)
+            }
+            return report
+        }
+    }
 }

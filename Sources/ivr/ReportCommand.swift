@@ -24,6 +24,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "A caller calling the flow again within this time was not helped the first time (default 24h).") var repeatWindow: String = "24h"
     @Option(help: "text, json or csv.") var format: Format = .text
     @Option(help: "Also write a self-contained HTML page with charts to this file.") var html: String?
+    @Option(help: "Add a campaign's measures: reach, machine share, outcomes of answered calls, attempts per target.") var campaign: String?
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: db) else {
@@ -47,11 +48,21 @@ struct ReportCommand: ParsableCommand {
                 versions.append((version, try KnowledgeCommand.fromStore { try await store.report(frozen) }))
             }
         }
+        var campaignReport: CampaignReport?
+        if let campaign {
+            guard let found = try KnowledgeCommand.fromStore({ try await store.campaignReport(campaign) }) else {
+                throw Console.fail("--campaign: the store has no campaign '\(campaign)'", code: ExitStatus.usage)
+            }
+            campaignReport = found
+        }
         let printer = ReportPrinter(repeatWindow: repeatWindow)
         switch format {
-        case .text: print(printer.text(report, versions: versions), terminator: "")
-        case .json: print(printer.json(report, versions: versions).text)
-        case .csv: print(printer.csv(report, versions: versions), terminator: "")
+        case .text: print(printer.text(report, versions: versions) + (campaignReport.map(printer.text) ?? ""), terminator: "")
+        case .json:
+            var json = printer.json(report, versions: versions)
+            if let campaignReport, case .object(let fields) = json { json = .object(fields + [("campaign", printer.json(campaignReport))]) }
+            print(json.text)
+        case .csv: print(printer.csv(report, versions: versions) + (campaignReport.map(printer.csv) ?? ""), terminator: "")
         }
         if let html {
             do {

@@ -40,6 +40,25 @@ import Testing
         // Run again: everyone is done, no one is called.
         let again = try IVRBinary.run(["campaign", "run", Self.example, "--db", db, "--dialer", "simulate", "--at", "2026-12-02T08:00:00+08:00"])
         #expect(again.status == 0 && again.stdout.hasPrefix("campaign 'overdue-2026-12': 0 calls placed"))
+        // The campaign's measures after the calls' report.
+        let report = try IVRBinary.run(["report", "--db", db, "--campaign", "overdue-2026-12"])
+        #expect(report.status == 0)
+        let section = report.stdout.range(of: "\ncampaign '").map { String(report.stdout[$0.lowerBound...]) }
+        #expect(section == """
+
+            campaign 'overdue-2026-12': 7 targets, 7 attempted, 12 calls placed
+              reach                 71.4% (5 answered by a person of 7 attempted)
+              machine share         16.7% (1 of 6 answered calls)
+              answered calls ended  abandoned 2, paid 1, promised 1, transferred 1
+              attempts per target   1.71 (1: 3, 2: 3, 3: 1)
+
+            """)
+        let reportJSON = try IVRBinary.run(["report", "--db", db, "--campaign", "overdue-2026-12", "--format", "json"]).stdout
+        #expect(reportJSON.contains(#""campaign":{"name":"overdue-2026-12","targets":7,"attempted":7,"answered":5,"machine":1,"attempts":12,"#
+                                    + #""reach":0.7143,"machine_share":0.1667,"outcomes":{"abandoned":2,"paid":1,"promised":1,"transferred":1},"#
+                                    + #""attempts_per_target":{"1":3,"2":3,"3":1},"mean_attempts":1.7143}}"#), "\(reportJSON)")
+        let unknown = try IVRBinary.run(["report", "--db", db, "--campaign", "overdue-2027-01"])
+        #expect(unknown.status == 2 && unknown.stderr == "ivr: --campaign: the store has no campaign 'overdue-2027-01'\n")
         // The answered calls left records: outbound, with the flow's outcomes.
         let records = try DatabaseQueue(path: db).read { db in
             try Row.fetchAll(db, sql: "SELECT id, direction, called, language, outcome FROM call_records ORDER BY id").map {
