@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 "IVRCore",
                 "IVRTools",
+                "IVRCampaign",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]

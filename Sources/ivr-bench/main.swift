@@ -86,6 +86,11 @@ print("")
 print("1. compile time of generated flows against Yams compose of the same text (target <= 2x)")
 /// `IVR_BENCH_ONLY=keys` runs section 2 alone (for a profiler).
 let keysOnly = ProcessInfo.processInfo.environment["IVR_BENCH_ONLY"] == "keys"
+/// `IVR_BENCH_ONLY=campaign` runs section 6 alone.
+if ProcessInfo.processInfo.environment["IVR_BENCH_ONLY"] == "campaign" {
+    CampaignBenchmark.run()
+    exit(0)
+}
 for count in keysOnly ? [] : [100, 1_000, 5_000] {
     let text = generatedFlow(states: count)
     let check = FlowCompiler.compile(text: text, path: "/bench/Flows/g.yaml", options: options)
@@ -286,3 +291,7 @@ for (label, text) in [("the generated flow of section 1", generatedFlow(states: 
         print("   \(label): \(report.explored) call states in \(format(elapsed)) s; \(machine.states.count - report.unreached.count) of \(machine.states.count) states reached within 8 inputs, \(report.faults.count) faults")
     }
 }
+
+// MARK: - 6. Campaigns
+
+if !keysOnly { CampaignBenchmark.run() }
