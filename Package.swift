@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "IVRTwiML", targets: ["IVRTwiML"]),
         .library(name: "IVRGateway", targets: ["IVRGateway"]),
         .library(name: "IVRCampaign", targets: ["IVRCampaign"]),
+        .library(name: "IVRAMI", targets: ["IVRAMI"]),
         .executable(name: "ivr", targets: ["ivr"]),
         .executable(name: "ivr-gateway", targets: ["ivr-gateway"]),
     ],
@@ -88,6 +89,12 @@ let package = Package(
                            .product(name: "HeapModule", package: "swift-collections"),
                            .product(name: "DequeModule", package: "swift-collections")]
         ),
+        // The Asterisk Manager Interface with no I/O: message framing and the
+        // campaign dialer's dialogue (login, Originate, results).
+        .target(
+            name: "IVRAMI",
+            dependencies: ["IVRCampaign"]
+        ),
         .executableTarget(
             name: "ivr",
             dependencies: [
@@ -149,6 +156,7 @@ let package = Package(
         .testTarget(name: "IVREmbeddingTests", dependencies: ["IVRCore"]),
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
         .testTarget(name: "IVRCampaignTests", dependencies: ["IVRCampaign", "IVRCore"]),
+        .testTarget(name: "IVRAMITests", dependencies: ["IVRAMI", "IVRCampaign"]),
         .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools"]),
         .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "IVRTwiML", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
