@@ -46,12 +46,18 @@ public struct AGISession {
         case noAudio(prompt: String, language: String)
         /// A sound file Asterisk could not play: log it; the call goes on.
         case missingSound(String)
+        /// The call was refused before it was answered (an input the flow
+        /// declares is in neither the arguments nor the channel): log it.
+        case refused(String)
         /// End the session (close the socket).
         case close
     }
 
     enum Phase: Equatable {
         case notStarted
+        /// Reading the flow's inputs the arguments lack from channel
+        /// variables (a dialer's `Originate` sets them), then `AMDSTATUS`.
+        case readingCallData(name: String)
         case answering
         /// Prompts of the last output, then its directive.
         case playing
@@ -96,11 +102,60 @@ public struct AGISession {
     public mutating func start(_ environment: AGIEnvironment, now: Date) -> [Step] {
         guard phase == .notStarted else { return [] }
         startInfo = (environment, now)
+        let missing = interpreter.machine.missingInputs(Self.callData(environment).variables)
+        guard !missing.isEmpty else {
+            phase = .answering
+            return send(.answer)
+        }
+        // A dialer's call: its data is on the channel.
+        toRead = missing + ["AMDSTATUS"]
+        return readNext()
+    }
+
+    private var startInfo: (AGIEnvironment, Date)?
+    /// The call's data came from the channel: a dialer placed it (outbound).
+    public var isDialerCall: Bool { !channelData.isEmpty }
+    /// Channel variables still to read, and those read.
+    private var toRead: [String] = []
+    private var channelData: [String: String] = [:]
+
+    private mutating func readNext() -> [Step] {
+        guard !toRead.isEmpty else { return answerOrRefuse() }
+        let name = toRead.removeFirst()
+        phase = .readingCallData(name: name)
+        return send(.getVariable(name: name))
+    }
+
+    /// Every input found: answer. Else refuse, naming what is missing.
+    private mutating func answerOrRefuse() -> [Step] {
+        let arguments = startInfo.map { Self.callData($0.0).variables } ?? [:]
+        let missing = interpreter.machine.missingInputs(arguments.merging(channelData) { first, _ in first })
+        guard missing.isEmpty else {
+            let reason = interpreter.machine.needs(missing) + ": add " + missing.map { "\($0)=VALUE" }.joined(separator: ",")
+                + " to the AGI arguments or set it on the channel"
+            finishing = Self.unknownFlow(reason)
+            phase = .finishing
+            return [.refused(reason)] + finishNext()
+        }
         phase = .answering
         return send(.answer)
     }
 
-    private var startInfo: (AGIEnvironment, Date)?
+    /// The call data of a dialer's call: the inputs read from the channel,
+    /// `direction` outbound, and `answered_by` from `AMDSTATUS` (Asterisk's
+    /// AMD(): MACHINE, HUMAN, NOTSURE).
+    static func dialerData(_ channel: [String: String]) -> [String: String] {
+        guard !channel.isEmpty else { return [:] }
+        var data = channel.filter { $0.key != "AMDSTATUS" }
+        data["direction"] = "outbound"
+        switch channel["AMDSTATUS"] {
+        case "MACHINE"?: data["answered_by"] = "machine"
+        case "HUMAN"?: data["answered_by"] = "human"
+        case "NOTSURE"?: data["answered_by"] = "unknown"
+        default: break
+        }
+        return data
+    }
 
     /// The flow the dialplan named does not exist (or does not compile):
     /// say so on the channel and end the session.
@@ -119,16 +174,6 @@ public struct AGISession {
         return (language, variables)
     }
 
-    /// A call whose arguments lack an input the flow declares is refused
-    /// before it is answered (SPEC 14): the commands saying so, or nil.
-    public static func refusal(_ environment: AGIEnvironment, machine: Machine) -> (reason: String, commands: [AGICommand])? {
-        let missing = machine.missingInputs(callData(environment).variables)
-        guard !missing.isEmpty else { return nil }
-        let reason = machine.needs(missing) + ": add " + missing.map { "\($0)=VALUE" }.joined(separator: ",")
-            + " to the AGI arguments"
-        return (reason, unknownFlow(reason))
-    }
-
     /// Asterisk's reply to the command in flight.
     public mutating func reply(_ command: AGICommand, _ reply: AGIReply) -> [Step] {
         inFlight = false
@@ -136,9 +181,18 @@ public struct AGISession {
         switch phase {
         case .notStarted, .closed:
             return []
+        case .readingCallData(let name):
+            guard !callerGone, reply != .deadChannel else {
+                // Gone before the call was answered: nothing started, nothing to end.
+                phase = .closed
+                return [.close]
+            }
+            if case .success(1, let value?, _) = reply { channelData[name] = value }
+            return readNext()
         case .answering:
             guard !callerGone, reply != .deadChannel, let (environment, now) = startInfo else { return callerHungUp() }
-            let (language, variables) = Self.callData(environment)
+            let (language, arguments) = Self.callData(environment)
+            let variables = arguments.merging(Self.dialerData(channelData)) { first, _ in first }
             let event = Event.start(caller: environment.caller, called: environment.called, language: language, time: now)
             let output = interpreter.start(caller: environment.caller, called: environment.called, language: language, time: now,
                                            variables: variables)

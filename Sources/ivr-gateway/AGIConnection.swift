@@ -78,12 +78,6 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 sendRefusal(context)
                 return
             }
-            if let (reason, commands) = AGISession.refusal(environment, machine: flow.machine) {
-                gateway.logger.warning("call \(callID): \(reason)")
-                refusing = commands
-                sendRefusal(context)
-                return
-            }
             self.flow = flow
             guard let store = gateway.store else {
                 begin(environment, flow, Popularity(), context)
@@ -160,6 +154,7 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 }
             case let .interpreted(event, output):
                 guard recorder != nil, let session else { break }
+                if case .start = event, session.isDialerCall { recorder?.markOutbound() }
                 counts += output.actions.filter { if case .play = $0 { return false } else { return true } }
                 let language = session.interpreter.variable("language") ?? ""
                 let save = recorder?.observe(event, output, at: Date(), language: language) == true
@@ -175,6 +170,10 @@ final class AGIConnection: ChannelInboundHandler, @unchecked Sendable {
                 gateway.logOnce("no recording of '\(prompt)' in \(language) and --tts none: skipped")
             case .missingSound(let sound):
                 gateway.logger.warning("call \(callID): Asterisk could not play '\(sound)'; the call goes on")
+            case .refused(let reason):
+                // Never answered: no record.
+                gateway.logger.warning("call \(callID): \(reason)")
+                recorder = nil
             case .close:
                 if let record = recorder?.record { writer?.save(record, counts: counts) }
                 counts = []

@@ -33,6 +33,8 @@ final class FakeAsterisk: @unchecked Sendable {
         var missingSounds: Set<String> = []
         /// What `DIALSTATUS` reads after `EXEC Dial`.
         var dialStatus = "ANSWER"
+        /// Channel variables set before the AGI ran (an AMI `Originate`'s `Variable` lines, AMD()'s `AMDSTATUS`).
+        var channel: [String: String] = [:]
         /// The caller hangs up during this STREAM FILE (1 is the first).
         var hangUpInPrompt: Int?
         /// The caller hangs up just after this STREAM FILE played whole: the
@@ -219,7 +221,8 @@ final class FakeAsterisk: @unchecked Sendable {
                 send("200 result=1\n")
             } else if command.hasPrefix("GET VARIABLE ") {
                 let name = String(command.dropFirst(13))
-                let value = name == "PLAYBACKSTATUS" ? playbackStatus : name == "DIALSTATUS" ? dialStatus : transcript.variables[name]
+                let value = name == "PLAYBACKSTATUS" ? playbackStatus : name == "DIALSTATUS" ? dialStatus
+                    : transcript.variables[name] ?? caller.channel[name]
                 send(value.map { "200 result=1 (\($0))\n" } ?? "200 result=0\n")
             } else if command == "HANGUP" {
                 send("200 result=1\nHANGUP\n")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// A flow's `inputs:` through both gateways (SPEC 14): the AGI arguments
@@ -33,13 +34,56 @@ import Testing
     @Test func agiArgumentsAreTheCallDataAndACallWithoutAnInputIsNotAnswered() throws {
         let gateway = try GatewayProcess(["--tts", "exec:Festival"], in: try Self.project())
         let refused = try gateway.connect().call(flow: "bill", keys: ["1"], arguments: ["lang=en-US", "name=Li"])
-        #expect(refused == ["SET VARIABLE IVR_OUTCOME error",
-                            "SET VARIABLE IVR_ERROR \"flow 'bill' needs the input 'amount': add amount=VALUE to the AGI arguments\""])
+        #expect(refused == ["GET VARIABLE amount", "GET VARIABLE AMDSTATUS", "SET VARIABLE IVR_OUTCOME error",
+                            "SET VARIABLE IVR_ERROR \"flow 'bill' needs the input 'amount': add amount=VALUE to the AGI arguments or set it on the channel\""])
         #expect(gateway.wait(for: "needs the input 'amount'"))
         let commands = try gateway.connect().call(flow: "bill", keys: ["1"], arguments: ["name=Li", "amount=88.5"])
         #expect(commands.prefix(3) == ["ANSWER", "EXEC Festival \"Hello Li, you owe 88.50.\"", "EXEC Festival \"Press 1.\""])
         #expect(commands.contains("SET VARIABLE IVR_OUTCOME resolved"))
         #expect(commands.contains("SET VARIABLE IVR_VAR_amount 88.5"), "call data is among the end variables")
+    }
+
+    /// A dialer's call (an AMI `Originate` with `Variable` lines, the dialplan
+    /// running AMD() then the AGI): the inputs come from the channel, the call
+    /// is outbound and `answered_by` follows `AMDSTATUS`.
+    @Test func aDialersCallTakesItsDataFromTheChannel() throws {
+        let project = try Self.project()
+        try """
+            flow: bill
+            start: who
+            languages: [en-US]
+            inputs: [name, amount]
+            states:
+              who:
+                branch:
+                  - if: { all: [{ var: direction, equals: outbound }, { var: answered_by, equals: machine }] }
+                    say: greet
+                    hangup: message_left
+                  - else: { say: greet, goto: menu }
+              menu:
+                menu:
+                  prompt: menu
+                  options: { "1": { hangup: resolved } }
+            """.write(to: project.appendingPathComponent("Flows/bill.yaml"), atomically: true, encoding: .utf8)
+        let db = project.appendingPathComponent("calls.db").path
+        let gateway = try GatewayProcess(["--tts", "exec:Festival", "--db", db], in: project)
+        var machine = FakeAsterisk.Caller(keys: [])
+        machine.channel = ["name": "Li", "amount": "12", "AMDSTATUS": "MACHINE", "IVR_CALL_ID": "dec-2-1"]
+        let voicemail = try gateway.connect().play(FakeAsterisk.environment(flow: "bill", arguments: []), machine).commands
+        #expect(Array(voicemail.prefix(6)) == ["GET VARIABLE name", "GET VARIABLE amount", "GET VARIABLE AMDSTATUS", "ANSWER",
+                                               "EXEC Festival \"Hello Li, you owe 12.00.\"", "SET VARIABLE IVR_OUTCOME message_left"])
+        var person = FakeAsterisk.Caller(keys: ["1"])
+        person.channel = ["name": "Wang", "amount": "7", "AMDSTATUS": "HUMAN"]
+        let answered = try gateway.connect().play(FakeAsterisk.environment(flow: "bill", arguments: ["name=Zhou"]), person).commands
+        #expect(Array(answered.prefix(5)) == ["GET VARIABLE amount", "GET VARIABLE AMDSTATUS", "ANSWER",
+                                              "EXEC Festival \"Hello Zhou, you owe 7.00.\"", "EXEC Festival \"Press 1.\""],
+                "an argument wins over the channel; only what the arguments lack is read")
+        #expect(answered.contains("SET VARIABLE IVR_OUTCOME resolved"))
+        #expect(gateway.wait(for: "outcome resolved"))
+        let directions = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: "SELECT direction || ' ' || outcome FROM call_records ORDER BY started")
+        }
+        #expect(directions == ["outbound message_left", "outbound resolved"], "a dialer's calls are recorded outbound")
     }
 
     @Test func theWebhookQueryIsTheCallDataAndACallWithoutAnInputIs400() throws {

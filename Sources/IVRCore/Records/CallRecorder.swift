@@ -13,6 +13,10 @@ import Foundation
 /// `Interpreter.coverage` on. Key values are never read, only counted.
 public struct CallRecorder: Sendable {
     public private(set) var record: CallRecord
+
+    /// A call a dialer placed, found out after the recorder began (a
+    /// gateway learns it from the channel).
+    public mutating func markOutbound() { record.direction = .outbound }
     let machine: Machine
 
     public init(id: String, flow: String, machine: Machine, direction: CallRecord.Direction = .inbound,
