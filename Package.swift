@@ -116,6 +116,8 @@ let package = Package(
                 "IVRCore",
                 "IVRTools",
                 "IVRAGI",
+                "IVRAMI",
+                "IVRCampaign",
                 "IVRTwiML",
                 "IVRGateway",
                 "IVRStore",

@@ -16,7 +16,7 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivr-gateway",
         abstract: "Answer real calls with IVR flows.",
-        subcommands: [AGICommandLine.self, TwiMLCommandLine.self, SignCommandLine.self]
+        subcommands: [AGICommandLine.self, TwiMLCommandLine.self, SignCommandLine.self, CampaignCommandLine.self]
     )
 }
 

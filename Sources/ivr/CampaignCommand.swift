@@ -44,7 +44,7 @@ struct CampaignCommand: ParsableCommand {
     }
 
     enum Dialer: String, ExpressibleByArgument, CaseIterable {
-        case simulate
+        case simulate, ami
     }
 
     struct RunCampaign: ParsableCommand {
@@ -64,8 +64,16 @@ struct CampaignCommand: ParsableCommand {
         @Option(help: "Where the virtual clock starts, ISO 8601 with an offset (default: now).") var at: String?
         @Option(help: "The seed of the simulate dialer's chances.") var seed: UInt64 = 1
         @Option(help: "Append one line per call placed to this file, flushed before the call is placed.") var dialLog: String?
+        @Option(help: "ami: the manager's HOST:PORT, such as 127.0.0.1:5038.") var ami: String?
+        @Option(help: "ami: the manager user.") var amiUser: String?
+        @Option(help: "ami: the environment variable holding its secret (default IVR_AMI_SECRET).") var amiSecretEnv: String?
+        @Option(help: "ami: the channel to call, {number} for the target's number (default PJSIP/{number}@trunk).") var channel: String?
+        @Option(help: "ami: the dialplan context of answered calls (default ivr-outbound).") var context: String?
+        @Option(help: "ami: the extension there (default: the flow's name).") var exten: String?
+        @Option(help: "ami: how long a call may ring (default 30s).") var ringTimeout: String?
 
         func run() throws {
+            if dialer == .ami { throw ExitCode(try Self.delegate(self)) }
             let start = try Console.callTime(at)
             let check = CampaignCheck.run(path: file)
             for diagnostic in check.diagnostics where diagnostic.severity == .error {
@@ -141,5 +149,33 @@ struct CampaignCommand: ParsableCommand {
             print("  done         " + outcomes.map { "\($0) \(status.done[$0] ?? 0)" }.joined(separator: ", "))
             print("  calls placed \(status.attempts): " + CallResult.names.map { "\($0) \(status.results[$0] ?? 0)" }.joined(separator: ", "))
         }
+    }
+}
+
+extension CampaignCommand.RunCampaign {
+    /// The ami dialer needs SwiftNIO, which `ivr` leaves out to build fast:
+    /// it runs in `ivr-gateway campaign`, built beside `ivr`. The exit status is its.
+    static func delegate(_ run: Self) throws -> Int32 {
+        guard let ami = run.ami, let user = run.amiUser else {
+            throw Console.fail("--dialer ami needs --ami HOST:PORT and --ami-user NAME", code: ExitStatus.usage)
+        }
+        let directory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let gateway = directory.appendingPathComponent("ivr-gateway")
+        guard FileManager.default.isExecutableFile(atPath: gateway.path) else {
+            throw Console.fail("--dialer ami runs in ivr-gateway, which is not built next to ivr: swift build --product ivr-gateway",
+                               code: ExitStatus.failure)
+        }
+        var arguments = ["campaign", run.file, "--db", run.db, "--ami", ami, "--ami-user", user]
+        for (flag, value) in [("--ami-secret-env", run.amiSecretEnv), ("--channel", run.channel), ("--context", run.context),
+                              ("--exten", run.exten), ("--ring-timeout", run.ringTimeout)] {
+            if let value { arguments += [flag, value] }
+        }
+        let process = Process()
+        process.executableURL = gateway
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
