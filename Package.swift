@@ -72,7 +72,7 @@ let package = Package(
         // tokens, TwiML documents, the webhook session.
         .target(
             name: "IVRTwiML",
-            dependencies: ["IVRCore", "IVRSeal", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["IVRCore", "IVRSeal", "IVRCampaign", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // What every gateway shares (SPEC 11): the flow library with its
         // versions and reloads. No sockets here either.
@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "IVRAGITests", dependencies: ["IVRAGI", "IVRCore"]),
         .testTarget(name: "IVRCampaignTests", dependencies: ["IVRCampaign", "IVRCore"]),
         .testTarget(name: "IVRAMITests", dependencies: ["IVRAMI", "IVRCampaign"]),
-        .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools"]),
+        .testTarget(name: "IVRTwiMLTests", dependencies: ["IVRTwiML", "IVRCore", "IVRTools", "IVRCampaign"]),
         .testTarget(name: "IVRGatewayTests", dependencies: ["IVRGateway", "IVRCore", "IVRTools", "IVRStore", "IVRTwiML", "ivr-gateway",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IVRSealTests", dependencies: ["IVRSeal", "IVRCore", .product(name: "Crypto", package: "swift-crypto")]),

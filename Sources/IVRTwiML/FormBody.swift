@@ -44,6 +44,11 @@ public enum FormBody {
         }
     }
 
+    /// `name=value&...`, each escaped (RFC 3986 unreserved kept): a body to post.
+    public static func encode(_ parameters: [(String, String)]) -> String {
+        parameters.map { "\(TwilioCalls.escape($0.0))=\(TwilioCalls.escape($0.1))" }.joined(separator: "&")
+    }
+
     /// The value of the first parameter named `name`.
     public static func value(_ name: String, in parameters: [(String, String)]) -> String? {
         parameters.first { $0.0 == name }?.1

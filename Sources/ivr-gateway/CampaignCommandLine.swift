@@ -1,10 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import IVRAMI
 import IVRCampaign
 import IVRCore
 import IVRStore
 import IVRTools
+import IVRTwiML
 import NIOPosix
 
 /// `ivr-gateway campaign` (SPEC 14): a campaign's calls placed in real time
@@ -14,7 +16,7 @@ import NIOPosix
 struct CampaignCommandLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
-        abstract: "Place a campaign's calls through the Asterisk Manager Interface (Originate), its state kept in the store.",
+        abstract: "Place a campaign's calls through the Asterisk Manager Interface or Twilio's Calls API, its state kept in the store.",
         discussion: """
         Each call is an Originate with Async: true to --channel (with {number}), then --context and --exten \\
         (the flow's name by default), the target's data, IVR_CALL_ID and IVR_LANG as channel variables. \\
@@ -25,21 +27,23 @@ struct CampaignCommandLine: AsyncParsableCommand {
 
     @Argument(help: "The campaign file.") var file: String
     @Option(help: "The store (SQLite file) holding the campaign's state.") var db: String
-    @Option(help: "How calls are placed: ami.") var dialer = "ami"
-    @Option(help: "The manager's HOST:PORT, such as 127.0.0.1:5038.") var ami: String
-    @Option(help: "The manager user (manager.conf).") var amiUser: String
-    @Option(help: "The environment variable holding the manager user's secret.") var amiSecretEnv = "IVR_AMI_SECRET"
-    @Option(help: "The channel to call, {number} standing for the target's number.") var channel = "PJSIP/{number}@trunk"
-    @Option(help: "The dialplan context an answered call goes to.") var context = "ivr-outbound"
-    @Option(help: "The extension there (default: the flow's name).") var exten: String?
+    @Option(help: "How calls are placed: ami or twilio.") var dialer = "ami"
+    @Option(help: "ami: the manager's HOST:PORT, such as 127.0.0.1:5038.") var ami: String?
+    @Option(help: "ami: the manager user (manager.conf).") var amiUser: String?
+    @Option(help: "ami: the environment variable holding the manager user's secret.") var amiSecretEnv = "IVR_AMI_SECRET"
+    @Option(help: "ami: the channel to call, {number} standing for the target's number.") var channel = "PJSIP/{number}@trunk"
+    @Option(help: "ami: the dialplan context an answered call goes to.") var context = "ivr-outbound"
+    @Option(help: "ami: the extension there (default: the flow's name).") var exten: String?
     @Option(help: "How long a call may ring, such as 30s.") var ringTimeout = "30s"
+    @Option(help: "twilio: the Calls API's base URL.") var apiBase = "https://api.twilio.com"
+    @Option(help: "twilio: the account SID (default: $TWILIO_ACCOUNT_SID).") var accountSid: String?
+    @Option(help: "twilio: the environment variable holding the auth token.") var authTokenEnv = "TWILIO_AUTH_TOKEN"
+    @Option(help: "twilio: where ivr-gateway twiml answers, as Twilio reaches it, such as https://ivr.example.com.") var webhookUrl: String?
+    @Option(help: "twilio: the status callback URL as Twilio reaches it, such as https://campaign.example.com/campaign/status.")
+    var callbackUrl: String?
+    @Option(help: "twilio: HOST:PORT the status callbacks are served on, such as 127.0.0.1:8091.") var callbackListen: String?
 
     func run() async throws {
-        guard dialer == "ami" else { throw ValidationError("--dialer: this runs the ami dialer; 'simulate' is `ivr campaign run`'s own") }
-        let (host, port) = try GatewayCommand.address(ami, option: "--ami")
-        guard let secret = ProcessInfo.processInfo.environment[amiSecretEnv] else {
-            throw ValidationError("no AMI secret: set \(amiSecretEnv) (or name another variable with --ami-secret-env)")
-        }
         guard let ring = Duration.seconds(ringTimeout) else { throw ValidationError("--ring-timeout: write a number with s or m, such as 30s") }
         let check = CampaignCheck.run(path: file)
         for diagnostic in check.diagnostics where diagnostic.severity == .error { Self.say(diagnostic.description) }
@@ -47,49 +51,75 @@ struct CampaignCommandLine: AsyncParsableCommand {
             Self.say("ivr-gateway: '\(file)' has errors: nothing was called ('ivr campaign check' shows them all)")
             throw ExitCode(1)
         }
+        let flow = machine.flows.first?.name ?? "s"
+        let languages = machine.languages
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let store = try SQLiteStore(path: db)
         let start = Date()
         let driver = try await CampaignDriver(campaign: campaign, store: store, now: start)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client = AMIClient(host: host, port: port, username: amiUser, secret: secret, eventLoop: group.next()) { action in
-            Task {
-                do { try await driver.handle(action, at: Date()) } catch { Self.say("ivr-gateway: --db: \(error)") }
+        switch dialer {
+        case "ami":
+            guard let ami, let amiUser else { throw ValidationError("--dialer ami needs --ami HOST:PORT and --ami-user NAME") }
+            let (host, port) = try GatewayCommand.address(ami, option: "--ami")
+            guard let secret = ProcessInfo.processInfo.environment[amiSecretEnv] else {
+                throw ValidationError("no AMI secret: set \(amiSecretEnv) (or name another variable with --ami-secret-env)")
             }
-        }
-        client.start()
-        let exten = self.exten ?? machine.flows.first?.name ?? "s"
-        let channel = self.channel
-        let context = self.context
-        let loginDeadline = Date().addingTimeInterval(30)
-        while await !driver.isFinished {
-            guard await driver.loggedIn else {
-                if Date() > loginDeadline {
-                    Self.say("ivr-gateway: no manager answered a login at \(ami) in 30 s: nothing was called")
-                    client.stop()
-                    throw ExitCode(1)
+            let client = AMIClient(host: host, port: port, username: amiUser, secret: secret, eventLoop: group.next()) { action in
+                Task {
+                    do { try await driver.handle(action, at: Date()) } catch { Self.say("ivr-gateway: --db: \(error)") }
                 }
-                try await Task.sleep(nanoseconds: 50_000_000)
-                continue
             }
-            let (calls, wake) = try await driver.tick(now: Date()) { target, id, _ in
-                AMIDialer.Originate(id: id, channel: channel.replacingOccurrences(of: "{number}", with: target.number), context: context,
-                                    exten: exten, callerID: campaign.callerID, timeoutMs: Int(ring * 1000),
-                                    variables: target.data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                                        + [("IVR_CALL_ID", id), ("IVR_LANG", target.language ?? machine.languages.first ?? "")])
+            client.start()
+            let exten = self.exten ?? flow
+            let channel = self.channel, context = self.context
+            defer { client.stop() }
+            try await Self.drive(driver, campaign: campaign, waitingFor: "no manager answered a login at \(ami) in 30 s") { target, id in
+                client.originate(AMIDialer.Originate(id: id, channel: channel.replacingOccurrences(of: "{number}", with: target.number),
+                                                     context: context, exten: exten, callerID: campaign.callerID, timeoutMs: Int(ring * 1000),
+                                                     variables: target.data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                                                         + [("IVR_CALL_ID", id), ("IVR_LANG", target.language ?? languages.first ?? "")]))
             }
-            for call in calls { client.originate(call) }
-            let counts = await driver.counts
-            if wake == nil, calls.isEmpty, counts.inProgress == 0, counts.pending > 0 {
-                Self.say("ivr-gateway: campaign '\(campaign.name)' stopped with \(counts.pending) targets its window never lets be called")
-                break
+        case "twilio":
+            guard let webhookUrl, let callbackUrl, let callbackListen else {
+                throw ValidationError("--dialer twilio needs --webhook-url, --callback-url and --callback-listen")
             }
-            let seconds = min(1, max(0.05, wake?.timeIntervalSinceNow ?? 1))
-            try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+            guard let accountSid = accountSid ?? ProcessInfo.processInfo.environment["TWILIO_ACCOUNT_SID"], !accountSid.isEmpty else {
+                throw ValidationError("no account: give --account-sid or set TWILIO_ACCOUNT_SID")
+            }
+            guard let authToken = ProcessInfo.processInfo.environment[authTokenEnv], !authToken.isEmpty else {
+                throw ValidationError("no auth token: set \(authTokenEnv) (or name another variable with --auth-token-env)")
+            }
+            let (host, port) = try GatewayCommand.address(callbackListen, option: "--callback-listen")
+            let client = HTTPClient(eventLoopGroupProvider: .shared(group))
+            let dialer = TwilioDialer(apiBase: apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase, client: client, driver: driver)
+            let application = TwilioDialer.callbackApplication(host: host, port: port, callbackURL: callbackUrl,
+                                                               signer: TwilioSignature(authToken: authToken), driver: driver, group: group)
+            let server = Task { try await application.runService() }
+            await driver.ready()
+            let callerID = campaign.callerID ?? ""
+            let separator = callbackUrl.contains("?") ? "&" : "?"
+            do {
+                try await Self.drive(driver, campaign: campaign, waitingFor: "") { target, id in
+                    // The attempt's id rides in the callback's query (signed with it).
+                    let calls = TwilioCalls(accountSid: accountSid, authToken: authToken, webhookBase: webhookUrl,
+                                            statusCallback: callbackUrl + separator + "id=" + TwilioCalls.escape(id))
+                    let request = calls.create(flow: flow, number: target.number, callerID: callerID, callID: id, language: target.language,
+                                               data: target.data, ringSeconds: Int(ring))
+                    Task { await dialer.place(request, id: id) }
+                }
+            } catch {
+                server.cancel()
+                try? await client.shutdown()
+                throw error
+            }
+            server.cancel()
+            try await client.shutdown()
+        default:
+            throw ValidationError("--dialer: ami or twilio ('simulate' is `ivr campaign run`'s own)")
         }
-        client.stop()
         try await group.shutdownGracefully()
         if let refusal = await driver.refusal {
-            Self.say("ivr-gateway: the manager refused the login: \(refusal)")
+            Self.say("ivr-gateway: \(refusal)")
             throw ExitCode(1)
         }
         let counts = await driver.counts
@@ -97,7 +127,34 @@ struct CampaignCommandLine: AsyncParsableCommand {
         print("campaign '\(campaign.name)': \(await driver.placed) calls placed from \(CallTime.format(start)) to \(CallTime.format(Date())); "
               + "\(counts.targets) targets: " + (done.isEmpty ? "none done" : done.joined(separator: ", "))
               + (counts.pending > 0 ? ", \(counts.pending) pending" : ""))
-        if !(await driver.isFinished) || counts.pending > 0 { throw ExitCode(1) }
+        if counts.pending > 0 { throw ExitCode(1) }
+    }
+
+    /// The real-time loop: tick at the clock's time (at most a second
+    /// apart, sooner when the scheduler says), place what it says, until
+    /// every target is done or the dialer is refused.
+    static func drive(_ driver: CampaignDriver, campaign: CampaignFile, waitingFor: String,
+                      place: @escaping @Sendable (CampaignFile.Target, String) -> Void) async throws {
+        let loginDeadline = Date().addingTimeInterval(30)
+        while await !driver.isFinished {
+            guard await driver.loggedIn else {
+                if Date() > loginDeadline {
+                    say("ivr-gateway: \(waitingFor): nothing was called")
+                    throw ExitCode(1)
+                }
+                try await Task.sleep(nanoseconds: 50_000_000)
+                continue
+            }
+            let (calls, wake) = try await driver.tick(now: Date()) { target, id, _ in (target, id) }
+            for (target, id) in calls { place(target, id) }
+            let counts = await driver.counts
+            if wake == nil, calls.isEmpty, counts.inProgress == 0, counts.pending > 0 {
+                say("ivr-gateway: campaign '\(campaign.name)' stopped with \(counts.pending) targets its window never lets be called")
+                return
+            }
+            let seconds = min(1, max(0.05, wake?.timeIntervalSinceNow ?? 1))
+            try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+        }
     }
 
     static func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -44,9 +44,9 @@ actor CampaignDriver {
     var counts: CampaignScheduler.Counts { scheduler.counts }
 
     /// The calls to place now, each claimed first, and when to look again.
-    func tick(now: Date, call: (CampaignFile.Target, String, Int) -> AMIDialer.Originate) async throws(StoreError) -> ([AMIDialer.Originate], Date?) {
+    func tick<Call: Sendable>(now: Date, call: (CampaignFile.Target, String, Int) -> Call) async throws(StoreError) -> ([Call], Date?) {
         let decision = scheduler.tick(now: now)
-        var calls: [AMIDialer.Originate] = []
+        var calls: [Call] = []
         for placement in decision.calls {
             let target = campaign.targets[placement.target]
             let id = "\(campaign.name)-\(target.line)-\(placement.attempt)"
@@ -62,15 +62,25 @@ actor CampaignDriver {
     func handle(_ action: AMIDialer.Action, at now: Date) async throws(StoreError) {
         switch action {
         case .refused(let reason):
-            refusal = reason
+            refusal = "the manager refused the login: " + reason
         case .result(let id, let result, _):
-            guard let (target, attempt) = inFlight.removeValue(forKey: id) else { return }
-            scheduler.finished(target, result: result, at: now)
-            try await store.finish(campaign: campaign.name, target: target, attempt: attempt, result: result, state: scheduler.states[target], at: now)
+            try await finished(id, result: result, at: now)
         case .loggedIn:
             loggedIn = true
         case .answered, .send:
             break
         }
     }
+
+    /// An attempt's result (a dialer's own words for it are logged by the dialer). An unknown or repeated id changes nothing.
+    func finished(_ id: String, result: CallResult, at now: Date) async throws(StoreError) {
+        guard let (target, attempt) = inFlight.removeValue(forKey: id) else { return }
+        scheduler.finished(target, result: result, at: now)
+        try await store.finish(campaign: campaign.name, target: target, attempt: attempt, result: result, state: scheduler.states[target], at: now)
+    }
+
+    func refuse(_ reason: String) { refusal = reason }
+
+    /// A dialer with no login (the Calls API) is ready at once.
+    func ready() { loggedIn = true }
 }

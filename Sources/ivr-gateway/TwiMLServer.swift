@@ -53,6 +53,15 @@ enum TwiMLServer {
             for (name, value) in request.uri.queryParameters {
                 if name == "lang" { language = String(value) } else { variables[String(name)] = String(value) }
             }
+            // A call the Calls API placed (a campaign): outbound, and what answered it.
+            let outbound = FormBody.value("Direction", in: parameters)?.hasPrefix("outbound") == true
+            if outbound {
+                variables["direction"] = "outbound"
+                if let answeredBy = FormBody.value("AnsweredBy", in: parameters) {
+                    variables["answered_by"] = answeredBy == "human" ? "human"
+                        : answeredBy.hasPrefix("machine") || answeredBy == "fax" ? "machine" : "unknown"
+                }
+            }
             let missing = flow.machine.missingInputs(variables)
             guard missing.isEmpty else {
                 let reason = flow.machine.needs(missing) + ": add " + missing.map { "\($0)=VALUE" }.joined(separator: "&") + " to the webhook URL's query"
@@ -70,7 +79,8 @@ enum TwiMLServer {
                 GatewayMetrics.started(flow: flow.name)
             }
             let recorder = gateway.store == nil || !first ? nil
-                : CallRecorder(id: callSid, flow: flow.name, machine: flow.machine, caller: FormBody.value("From", in: parameters) ?? "",
+                : CallRecorder(id: callSid, flow: flow.name, machine: flow.machine, direction: outbound ? .outbound : .inbound,
+                               caller: FormBody.value("From", in: parameters) ?? "",
                                called: FormBody.value("To", in: parameters) ?? "", started: Date(),
                                language: session.interpreter.variable("language") ?? "")
             return await answer(&session, steps, flow: flow, callSid: callSid, gateway: gateway, recorder: recorder, counting: first)

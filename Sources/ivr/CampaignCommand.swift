@@ -44,7 +44,7 @@ struct CampaignCommand: ParsableCommand {
     }
 
     enum Dialer: String, ExpressibleByArgument, CaseIterable {
-        case simulate, ami
+        case simulate, ami, twilio
     }
 
     struct RunCampaign: ParsableCommand {
@@ -70,10 +70,16 @@ struct CampaignCommand: ParsableCommand {
         @Option(help: "ami: the channel to call, {number} for the target's number (default PJSIP/{number}@trunk).") var channel: String?
         @Option(help: "ami: the dialplan context of answered calls (default ivr-outbound).") var context: String?
         @Option(help: "ami: the extension there (default: the flow's name).") var exten: String?
-        @Option(help: "ami: how long a call may ring (default 30s).") var ringTimeout: String?
+        @Option(help: "ami, twilio: how long a call may ring (default 30s).") var ringTimeout: String?
+        @Option(help: "twilio: the Calls API's base URL (default https://api.twilio.com).") var apiBase: String?
+        @Option(help: "twilio: the account SID (default $TWILIO_ACCOUNT_SID).") var accountSid: String?
+        @Option(help: "twilio: the environment variable holding the auth token (default TWILIO_AUTH_TOKEN).") var authTokenEnv: String?
+        @Option(help: "twilio: where ivr-gateway twiml answers, as Twilio reaches it.") var webhookUrl: String?
+        @Option(help: "twilio: the status callback URL as Twilio reaches it.") var callbackUrl: String?
+        @Option(help: "twilio: HOST:PORT the status callbacks are served on.") var callbackListen: String?
 
         func run() throws {
-            if dialer == .ami { throw ExitCode(try Self.delegate(self)) }
+            if dialer != .simulate { throw ExitCode(try Self.delegate(self)) }
             let start = try Console.callTime(at)
             let check = CampaignCheck.run(path: file)
             for diagnostic in check.diagnostics where diagnostic.severity == .error {
@@ -153,22 +159,29 @@ struct CampaignCommand: ParsableCommand {
 }
 
 extension CampaignCommand.RunCampaign {
-    /// The ami dialer needs SwiftNIO, which `ivr` leaves out to build fast:
-    /// it runs in `ivr-gateway campaign`, built beside `ivr`. The exit status is its.
+    /// The ami and twilio dialers need SwiftNIO, Hummingbird and
+    /// AsyncHTTPClient, which `ivr` leaves out to build fast: they run in
+    /// `ivr-gateway campaign`, built beside `ivr`. The exit status is its
+    /// (a usage error there is one here).
     static func delegate(_ run: Self) throws -> Int32 {
-        guard let ami = run.ami, let user = run.amiUser else {
+        if run.dialer == .ami, run.ami == nil || run.amiUser == nil {
             throw Console.fail("--dialer ami needs --ami HOST:PORT and --ami-user NAME", code: ExitStatus.usage)
+        }
+        if run.dialer == .twilio, run.webhookUrl == nil || run.callbackUrl == nil || run.callbackListen == nil {
+            throw Console.fail("--dialer twilio needs --webhook-url URL, --callback-url URL and --callback-listen HOST:PORT", code: ExitStatus.usage)
         }
         let directory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
             .deletingLastPathComponent()
         let gateway = directory.appendingPathComponent("ivr-gateway")
         guard FileManager.default.isExecutableFile(atPath: gateway.path) else {
-            throw Console.fail("--dialer ami runs in ivr-gateway, which is not built next to ivr: swift build --product ivr-gateway",
+            throw Console.fail("--dialer \(run.dialer.rawValue) runs in ivr-gateway, which is not built next to ivr: swift build --product ivr-gateway",
                                code: ExitStatus.failure)
         }
-        var arguments = ["campaign", run.file, "--db", run.db, "--ami", ami, "--ami-user", user]
-        for (flag, value) in [("--ami-secret-env", run.amiSecretEnv), ("--channel", run.channel), ("--context", run.context),
-                              ("--exten", run.exten), ("--ring-timeout", run.ringTimeout)] {
+        var arguments = ["campaign", run.file, "--db", run.db, "--dialer", run.dialer.rawValue]
+        for (flag, value) in [("--ami", run.ami), ("--ami-user", run.amiUser), ("--ami-secret-env", run.amiSecretEnv), ("--channel", run.channel),
+                              ("--context", run.context), ("--exten", run.exten), ("--ring-timeout", run.ringTimeout), ("--api-base", run.apiBase),
+                              ("--account-sid", run.accountSid), ("--auth-token-env", run.authTokenEnv), ("--webhook-url", run.webhookUrl),
+                              ("--callback-url", run.callbackUrl), ("--callback-listen", run.callbackListen)] {
             if let value { arguments += [flag, value] }
         }
         let process = Process()
@@ -176,6 +189,7 @@ extension CampaignCommand.RunCampaign {
         process.arguments = arguments
         try process.run()
         process.waitUntilExit()
-        return process.terminationStatus
+        // ArgumentParser's usage exit (64) is this command line's 2.
+        return process.terminationStatus == 64 ? ExitStatus.usage : process.terminationStatus
     }
 }
