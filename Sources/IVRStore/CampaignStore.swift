@@ -64,3 +64,26 @@ public struct CampaignReport: Sendable, Equatable {
     public var machineShare: Double { answeredCalls + machineCalls == 0 ? 0 : Double(machineCalls) / Double(answeredCalls + machineCalls) }
     public var meanAttempts: Double { attempted == 0 ? 0 : Double(attemptsPerTarget.map { $0.key * $0.value }.reduce(0, +)) / Double(attempted) }
 }
+
+extension CampaignStore {
+    /// The campaign's scheduler as the store left it (SPEC 14), for every
+    /// run, first or not: targets the do-not-call list took since are saved
+    /// `do_not_call`, and attempts a stopped run left in flight, placed or
+    /// not (nobody can know), count as `failed` at `time`: never placed again.
+    public func resume(_ campaign: CampaignFile, at time: Date) async throws(StoreError) -> CampaignScheduler {
+        let targets = campaign.targets.map { target in
+            (number: target.number, zone: target.timeZone.flatMap(TimeZone.init(identifier:)) ?? campaign.timeZone)
+        }
+        let stored = try await begin(campaign: campaign.name, targets: campaign.targets.map { ($0.line, $0.number) })
+        var scheduler = CampaignScheduler(settings: .init(campaign), targets: targets, doNotCall: campaign.doNotCall, states: stored)
+        for index in stored.indices {
+            if scheduler.states[index] != stored[index] {
+                try await setState(campaign: campaign.name, target: index, state: scheduler.states[index])
+            }
+            guard case .inProgress(let attempt) = stored[index].status else { continue }
+            scheduler.finished(index, result: .failed, at: time)
+            try await finish(campaign: campaign.name, target: index, attempt: attempt, result: .failed, state: scheduler.states[index], at: time)
+        }
+        return scheduler
+    }
+}

@@ -24,19 +24,7 @@ actor CampaignDriver {
     init(campaign: CampaignFile, store: SQLiteStore, now: Date) async throws(StoreError) {
         self.campaign = campaign
         self.store = store
-        let targets = campaign.targets.map { target in
-            (number: target.number, zone: target.timeZone.flatMap(TimeZone.init(identifier:)) ?? campaign.timeZone)
-        }
-        let stored = try await store.begin(campaign: campaign.name, targets: campaign.targets.map { ($0.line, $0.number) })
-        var scheduler = CampaignScheduler(settings: .init(campaign), targets: targets, doNotCall: campaign.doNotCall, states: stored)
-        for index in stored.indices {
-            if scheduler.states[index] != stored[index] {
-                try await store.setState(campaign: campaign.name, target: index, state: scheduler.states[index])
-            }
-            guard case .inProgress(let attempt) = stored[index].status else { continue }
-            scheduler.finished(index, result: .failed, at: now)
-            try await store.finish(campaign: campaign.name, target: index, attempt: attempt, result: .failed, state: scheduler.states[index], at: now)
-        }
+        let scheduler = try await store.resume(campaign, at: now)
         self.scheduler = scheduler
     }
 

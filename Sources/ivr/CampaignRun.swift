@@ -36,29 +36,10 @@ struct CampaignRun {
     /// Runs the campaign from `start` until every target is done, or no
     /// target can ever be called (a window that never opens), or `until`.
     mutating func run(from start: Date, until limit: Date) throws -> Summary {
-        let targets = campaign.targets.map { target in
-            (number: target.number, zone: target.timeZone.flatMap(TimeZone.init(identifier:)) ?? campaign.timeZone)
-        }
+        let campaign = self.campaign
+        var scheduler = try Blocking.wait { [store] in try await store.resume(campaign, at: start) }
         let name = campaign.name
-        let lines = campaign.targets.map { (line: $0.line, number: $0.number) }
-        let stored = try Blocking.wait { [store] in try await store.begin(campaign: name, targets: lines) }
-        var scheduler = CampaignScheduler(settings: .init(campaign), targets: targets, doNotCall: campaign.doNotCall, states: stored)
         var clock = start
-        // Targets the do-not-call list took since the store last saw them.
-        for index in stored.indices where scheduler.states[index] != stored[index] {
-            let state = scheduler.states[index]
-            try Blocking.wait { [store] in try await store.setState(campaign: name, target: index, state: state) }
-        }
-        // Attempts in flight when an earlier run stopped: placed or not, their
-        // result is unknown. They count as failed and are never placed again.
-        for index in stored.indices {
-            guard case .inProgress(let attempt) = stored[index].status else { continue }
-            scheduler.finished(index, result: .failed, at: start)
-            let state = scheduler.states[index]
-            try Blocking.wait { [store] in
-                try await store.finish(campaign: name, target: index, attempt: attempt, result: .failed, state: state, at: start)
-            }
-        }
         var inFlight = Heap<InFlight>()
         var placed = 0
         while clock <= limit {
