@@ -87,6 +87,39 @@ struct AMIDialerTests {
         }
     }
 
+    /// A manager's stream cut anywhere gives the same actions as whole;
+    /// random bytes give actions or a protocol error, never a crash.
+    @Test(arguments: 1...30)
+    func anyCuttingOfTheStreamAndAnyBytesAreSafe(seed: Int) throws {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        let stream = Self.bytes("Asterisk Call Manager/9.0.0\r\nResponse: Success\r\nActionID: ivr-login\r\n\r\n"
+            + "Event: OriginateResponse\r\nActionID: dec-2-1\r\nResponse: Failure\r\nReason: 5\r\n\r\n")
+        func run(_ chunks: [ArraySlice<UInt8>]) throws -> [AMIDialer.Action] {
+            var dialer = AMIDialer(username: "ivr", secret: "s")
+            _ = dialer.originate(Self.call)
+            return try chunks.flatMap { try dialer.received($0) }
+        }
+        let whole = try run([stream[...]])
+        var chunks: [ArraySlice<UInt8>] = []
+        var index = 0
+        while index < stream.count {
+            let end = min(stream.count, index + 1 + next(12))
+            chunks.append(stream[index..<end])
+            index = end
+        }
+        #expect(try run(chunks) == whole)
+        #expect(whole.last == .result(id: "dec-2-1", .busy, "busy (reason 5)"))
+        var dialer = AMIDialer(username: "ivr", secret: "s")
+        let garbage = (0..<(1 + next(20_000))).map { _ in UInt8(next(256)) }
+        do { _ = try dialer.received(garbage) } catch { #expect(error == .lineTooLong || error == .messageTooLarge) }
+    }
+
     static func ready() throws -> AMIDialer {
         var dialer = AMIDialer(username: "ivr", secret: "s3cret")
         _ = try dialer.received(bytes("Asterisk Call Manager/9.0.0\r\n"))
