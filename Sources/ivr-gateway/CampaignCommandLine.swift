@@ -92,9 +92,24 @@ struct CampaignCommandLine: AsyncParsableCommand {
             let (host, port) = try GatewayCommand.address(callbackListen, option: "--callback-listen")
             let client = HTTPClient(eventLoopGroupProvider: .shared(group))
             let dialer = TwilioDialer(apiBase: apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase, client: client, driver: driver)
+            // No call before the callback server listens: its results would be lost.
+            let (listening, listener) = AsyncStream<Void>.makeStream()
             let application = TwilioDialer.callbackApplication(host: host, port: port, callbackURL: callbackUrl,
-                                                               signer: TwilioSignature(authToken: authToken), driver: driver, group: group)
-            let server = Task { try await application.runService() }
+                                                               signer: TwilioSignature(authToken: authToken), driver: driver, group: group,
+                                                               running: { listener.yield() })
+            let server = Task {
+                do { try await application.runService() } catch { Self.say("ivr-gateway: --callback-listen \(callbackListen): \(error)") }
+                listener.finish()
+            }
+            var started = false
+            for await _ in listening {
+                started = true
+                break
+            }
+            guard started else {
+                try? await client.shutdown()
+                throw ExitCode(1)
+            }
             await driver.ready()
             let callerID = campaign.callerID ?? ""
             let separator = callbackUrl.contains("?") ? "&" : "?"
@@ -109,10 +124,13 @@ struct CampaignCommandLine: AsyncParsableCommand {
                 }
             } catch {
                 server.cancel()
+                _ = await server.result
                 try? await client.shutdown()
                 throw error
             }
+            // The callback server wound down before its event loops are.
             server.cancel()
+            _ = await server.result
             try await client.shutdown()
         default:
             throw ValidationError("--dialer: ami or twilio ('simulate' is `ivr campaign run`'s own)")

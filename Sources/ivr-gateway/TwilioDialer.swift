@@ -39,7 +39,7 @@ struct TwilioDialer: Sendable {
     /// `POST /campaign/status?id=<call id>`: Twilio's status callback, its
     /// signature checked over `callbackURL` plus the query.
     static func callbackApplication(host: String, port: Int, callbackURL: String, signer: TwilioSignature, driver: CampaignDriver,
-                                    group: any EventLoopGroup) -> some ApplicationProtocol {
+                                    group: any EventLoopGroup, running: @escaping @Sendable () -> Void) -> some ApplicationProtocol {
         let router = Router()
         let base = callbackURL.components(separatedBy: "?")[0]
         let origin = base.hasSuffix("/campaign/status") ? String(base.dropLast("/campaign/status".count)) : base
@@ -59,6 +59,6 @@ struct TwilioDialer: Sendable {
             return Response(status: .noContent)
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ivr-gateway"),
-                           eventLoopGroupProvider: .shared(group))
+                           onServerRunning: { _ in running() }, eventLoopGroupProvider: .shared(group))
     }
 }

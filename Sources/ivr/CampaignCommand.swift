@@ -189,6 +189,10 @@ extension CampaignCommand.RunCampaign {
         process.arguments = arguments
         try process.run()
         process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal {
+            Console.error("ivr: ivr-gateway campaign ended by signal \(process.terminationStatus)")
+            return ExitStatus.failure
+        }
         // ArgumentParser's usage exit (64) is this command line's 2.
         return process.terminationStatus == 64 ? ExitStatus.usage : process.terminationStatus
     }
