@@ -7,23 +7,17 @@ public struct AMIMessage: Sendable, Equatable {
 
     /// The first value of `key` (AMI keys are case-insensitive).
     public subscript(_ key: String) -> String? {
-        fields.first { $0.key.caseInsensitiveCompare(key) }?.value
+        let wanted = key.lowercased()
+        return fields.first { $0.key.lowercased() == wanted }?.value
     }
 
     /// On the wire: CRLF after each line and after the message. A value's
     /// own line breaks would start a new field, so they become spaces.
     public var wire: String {
-        fields.map { "\($0.key): \($0.value.map { $0 == "\r" || $0 == "\n" ? " " : $0 }.reduce(into: "") { $0.append($1) })\r\n" }.joined() + "\r\n"
+        fields.map { "\($0.key): \(String($0.value.map { $0.isNewline ? " " : $0 }))\r\n" }.joined() + "\r\n"
     }
 
     public static func == (a: AMIMessage, b: AMIMessage) -> Bool {
         a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
-}
-
-extension String {
-    /// Case-insensitive ASCII comparison, as AMI compares keys.
-    func caseInsensitiveCompare(_ other: String) -> Bool {
-        lowercased() == other.lowercased()
     }
 }

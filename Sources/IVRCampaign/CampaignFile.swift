@@ -65,11 +65,6 @@ public struct CampaignFile: Sendable {
     public var columns: [(name: String, mark: SourceMark)]
     public var headerMark: SourceMark
 
-    /// The window in a target's zone (the `timezone` column, else the campaign's).
-    public func schedule(in zone: TimeZone) -> Schedule {
-        Schedule(timeZone: zone, weekly: window, closed: closed)
-    }
-
     /// A phone number as the campaign accepts it: 3 to 15 digits, optionally after a `+`.
     public static func isPhoneNumber(_ text: String) -> Bool {
         let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)

@@ -2,6 +2,7 @@ import DequeModule
 import Foundation
 import HeapModule
 import IVRCore
+import IVRTools
 
 /// Which campaign calls to place, and when (SPEC 14), with no I/O and no
 /// clock: it is told the time (`tick`) and each attempt's result
@@ -96,6 +97,15 @@ public struct CampaignScheduler: Sendable {
             self.inProgress = inProgress
             self.attempts = attempts
             self.done = done
+        }
+
+        /// How a run ended, as every runner says it: `campaign 'x': 12 calls
+        /// placed from A to B; 7 targets: answered 5, machine 1, exhausted 1`.
+        public func summary(campaign: String, placed: Int, from start: Date, to end: Date) -> String {
+            let outcomes = Outcome.allCases.compactMap { outcome in done[outcome].map { "\(outcome.rawValue) \($0)" } }
+            return "campaign '\(campaign)': \(placed) calls placed from \(CallTime.format(start)) to \(CallTime.format(end)); "
+                + "\(targets) targets: " + (outcomes.isEmpty ? "none done" : outcomes.joined(separator: ", "))
+                + (pending > 0 ? ", \(pending) pending" : "")
         }
     }
 

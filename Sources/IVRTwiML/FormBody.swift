@@ -1,3 +1,5 @@
+import Foundation
+
 /// `application/x-www-form-urlencoded` bodies and query strings, as
 /// Twilio posts its parameters: `name=value` pairs joined by `&`, `+` for a
 /// space, `%XX` for a byte. Malformed escapes are kept as written (the
@@ -44,9 +46,14 @@ public enum FormBody {
         }
     }
 
-    /// `name=value&...`, each escaped (RFC 3986 unreserved kept): a body to post.
+    /// `name=value&...`, each escaped: a body to post, or a query.
     public static func encode(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(TwilioCalls.escape($0.0))=\(TwilioCalls.escape($0.1))" }.joined(separator: "&")
+        parameters.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
+    /// RFC 3986 unreserved characters kept, every other byte `%XX`.
+    public static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
     /// The value of the first parameter named `name`.

@@ -29,7 +29,8 @@ public struct TwilioCalls: Sendable {
     let authToken: String
     /// `https://ivr.example.com`: where `ivr-gateway twiml` answers.
     public let webhookBase: String
-    /// `https://campaign.example.com/campaign/status`: where results come.
+    /// `https://campaign.example.com/campaign/status`: where results come
+    /// (each call's with `id=<call id>` added to its query).
     public let statusCallback: String
 
     public init(accountSid: String, authToken: String, webhookBase: String, statusCallback: String) {
@@ -40,15 +41,16 @@ public struct TwilioCalls: Sendable {
     }
 
     /// The call of one attempt: to `number` from `callerID`, answered by
-    /// the flow with the target's data and our call id in the query.
+    /// the flow with the target's data and our call id in the query; its
+    /// status callback names the call id too (and is signed with it).
     public func create(flow: String, number: String, callerID: String, callID: String, language: String?, data: [String: String],
                        ringSeconds: Int) -> Request {
-        let query = ([("lang", language ?? "")].filter { !$0.1.isEmpty } + data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                     + [("ivr_call_id", callID)])
-            .map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+        let query = FormBody.encode([("lang", language ?? "")].filter { !$0.1.isEmpty } + data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                                    + [("ivr_call_id", callID)])
+        let callback = statusCallback + (statusCallback.contains("?") ? "&" : "?") + FormBody.encode([("id", callID)])
         let form: [(String, String)] = [
             ("To", number), ("From", callerID), ("Url", "\(webhookBase)/twiml/\(flow)?\(query)"), ("Method", "POST"),
-            ("StatusCallback", statusCallback), ("StatusCallbackMethod", "POST"), ("StatusCallbackEvent", "completed"),
+            ("StatusCallback", callback), ("StatusCallbackMethod", "POST"), ("StatusCallbackEvent", "completed"),
             ("MachineDetection", "Enable"), ("Timeout", String(ringSeconds)),
         ]
         let credentials = Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
@@ -87,8 +89,4 @@ public struct TwilioCalls: Sendable {
         }
     }
 
-    /// RFC 3986 unreserved characters kept, every other byte `%XX`.
-    public static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
 }

@@ -27,8 +27,7 @@ enum WebhookBench {
     /// One request: status and body, or nil when the connection failed.
     static func post(port: Int, path: String, parameters: [(String, String)], group: any EventLoopGroup) async -> (Int, String)? {
         let signature = TwilioSignature(authToken: authToken).signature(url: publicURL + path, parameters: parameters)
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let form = parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        let form = FormBody.encode(parameters)
         let text = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nX-Twilio-Signature: \(signature)\r\n"
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n\r\n\(form)"
         do {

@@ -91,6 +91,7 @@ struct CampaignCommandLine: AsyncParsableCommand {
             }
             let (host, port) = try GatewayCommand.address(callbackListen, option: "--callback-listen")
             let client = HTTPClient(eventLoopGroupProvider: .shared(group))
+            let calls = TwilioCalls(accountSid: accountSid, authToken: authToken, webhookBase: webhookUrl, statusCallback: callbackUrl)
             let dialer = TwilioDialer(apiBase: apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase, client: client, driver: driver)
             // No call before the callback server listens: its results would be lost.
             let (listening, listener) = AsyncStream<Void>.makeStream()
@@ -112,12 +113,8 @@ struct CampaignCommandLine: AsyncParsableCommand {
             }
             await driver.ready()
             let callerID = campaign.callerID ?? ""
-            let separator = callbackUrl.contains("?") ? "&" : "?"
             do {
                 try await Self.drive(driver, campaign: campaign, waitingFor: "") { target, id in
-                    // The attempt's id rides in the callback's query (signed with it).
-                    let calls = TwilioCalls(accountSid: accountSid, authToken: authToken, webhookBase: webhookUrl,
-                                            statusCallback: callbackUrl + separator + "id=" + TwilioCalls.escape(id))
                     let request = calls.create(flow: flow, number: target.number, callerID: callerID, callID: id, language: target.language,
                                                data: target.data, ringSeconds: Int(ring))
                     Task { await dialer.place(request, id: id) }
@@ -141,10 +138,7 @@ struct CampaignCommandLine: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let counts = await driver.counts
-        let done = CampaignScheduler.Outcome.allCases.compactMap { outcome in counts.done[outcome].map { "\(outcome.rawValue) \($0)" } }
-        print("campaign '\(campaign.name)': \(await driver.placed) calls placed from \(CallTime.format(start)) to \(CallTime.format(Date())); "
-              + "\(counts.targets) targets: " + (done.isEmpty ? "none done" : done.joined(separator: ", "))
-              + (counts.pending > 0 ? ", \(counts.pending) pending" : ""))
+        print(counts.summary(campaign: campaign.name, placed: await driver.placed, from: start, to: Date()))
         if counts.pending > 0 { throw ExitCode(1) }
     }
 

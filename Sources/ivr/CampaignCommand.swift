@@ -104,10 +104,7 @@ struct CampaignCommand: ParsableCommand {
                 throw Console.fail("ivr: --db: \(error)", code: ExitStatus.failure)
             }
             let counts = summary.counts
-            let done = CampaignScheduler.Outcome.allCases.compactMap { outcome in counts.done[outcome].map { "\(outcome.rawValue) \($0)" } }
-            print("campaign '\(campaign.name)': \(summary.placed) calls placed from \(CallTime.format(summary.start)) to \(CallTime.format(summary.end)); "
-                  + "\(counts.targets) targets: " + (done.isEmpty ? "none done" : done.joined(separator: ", "))
-                  + (counts.pending > 0 ? ", \(counts.pending) pending" : ""))
+            print(counts.summary(campaign: campaign.name, placed: summary.placed, from: summary.start, to: summary.end))
             if !summary.finished {
                 throw Console.fail("campaign '\(campaign.name)' stopped with \(counts.pending) targets never callable in its window", code: ExitStatus.failure)
             }

@@ -80,6 +80,11 @@ struct AMIDialerTests {
         #expect(again.first == .loggedIn && again.count == 2)
     }
 
+    @Test func aValuesLineBreaksCannotStartAnotherField() {
+        let message = AMIMessage([("Action", "Originate"), ("Variable", "name=Li\r\nAction: Hangup"), ("Variable", "x=a\nb\rc")])
+        #expect(message.wire == "Action: Originate\r\nVariable: name=Li Action: Hangup\r\nVariable: x=a b c\r\n\r\n")
+    }
+
     @Test func aLineWithoutEndIsAProtocolErrorNotUnboundedMemory() throws {
         var dialer = AMIDialer(username: "ivr", secret: "s")
         #expect(throws: AMIFramer.Problem.lineTooLong) {

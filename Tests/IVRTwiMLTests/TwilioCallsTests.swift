@@ -8,7 +8,7 @@ import Testing
 struct TwilioCallsTests {
     @Test func aCallRequestCarriesTheFlowsWebhookWithTheDataAndTheCallback() {
         let calls = TwilioCalls(accountSid: "AC123", authToken: "token", webhookBase: "https://ivr.example.com/",
-                                statusCallback: "https://c.example.com/campaign/status?id=dec-2-1")
+                                statusCallback: "https://c.example.com/campaign/status")
         let request = calls.create(flow: "reminder", number: "+8613800138001", callerID: "+862012345678", callID: "dec-2-1", language: "zh-CN",
                                    data: ["name": "李明", "amount": "256.8"], ringSeconds: 30)
         #expect(request == TwilioCalls.Request(
