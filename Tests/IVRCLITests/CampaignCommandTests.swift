@@ -93,11 +93,12 @@ import Testing
     @Test func aCampaignKilledAtRandomMomentsCallsNoOneTwiceAndLosesNoOne() throws {
         var rows = ["number,name,amount,due_date"]
         for index in 0..<300 { rows.append("+86138\(String(format: "%08d", index)),客户\(index),\(100 + index).5,2026-11-20") }
+        let flow = IVRBinary.packageRoot.appendingPathComponent("Flows/reminder.yaml").path
         let directory = try IVRBinary.scratch([
             "Flows/k.csv": rows.joined(separator: "\n") + "\n",
             "Flows/k.campaign.yaml": """
                 campaign: kill
-                flow: ../../\(IVRBinary.packageRoot.lastPathComponent)/Flows/reminder.yaml
+                flow: \(flow)
                 targets: k.csv
                 timezone: Asia/Shanghai
                 window: { mon-sun: "09:00-20:00" }
@@ -107,11 +108,7 @@ import Testing
                 simulate: { answered: 70, machine: 10, busy: 10, no_answer: 10, keys: "3 20261220" }
                 """,
         ])
-        let flow = IVRBinary.packageRoot.appendingPathComponent("Flows/reminder.yaml").path
         let campaignFile = directory.appendingPathComponent("Flows/k.campaign.yaml")
-        try String(contentsOf: campaignFile, encoding: .utf8)
-            .replacingOccurrences(of: "flow: ../../\(IVRBinary.packageRoot.lastPathComponent)/Flows/reminder.yaml", with: "flow: \(flow)")
-            .write(to: campaignFile, atomically: true, encoding: .utf8)
         let db = directory.appendingPathComponent("k.db").path, log = directory.appendingPathComponent("dial.log").path
         let arguments = ["campaign", "run", campaignFile.path, "--db", db, "--dialer", "simulate", "--at", "2026-12-01T09:00:00+08:00",
                          "--dial-log", log]

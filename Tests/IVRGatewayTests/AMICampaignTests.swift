@@ -35,23 +35,11 @@ import Testing
         try "greet: \"{name}您好，您欠费{amount:amount}元。\"\nmenu: 请按1。\n"
             .write(to: project.appendingPathComponent("Prompts/zh-CN.yaml"), atomically: true, encoding: .utf8)
         let db = project.appendingPathComponent("c.db").path
-        let process = Process()
-        process.executableURL = GatewayProcess.built("ivr")
-        process.arguments = ["campaign", "run", "Flows/bill.campaign.yaml", "--db", db, "--dialer", "ami", "--ami", "127.0.0.1:\(manager.port)",
-                             "--ami-user", "ivr", "--channel", "PJSIP/{number}@trunk", "--context", "ivr-outbound"]
-        process.currentDirectoryURL = project
-        process.environment = ProcessInfo.processInfo.environment.merging(["IVR_AMI_SECRET": "s3cret"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let (status, stdout, stderr) = try GatewayProcess.runIVR(
+            ["campaign", "run", "Flows/bill.campaign.yaml", "--db", db, "--dialer", "ami", "--ami", "127.0.0.1:\(manager.port)",
+             "--ami-user", "ivr", "--channel", "PJSIP/{number}@trunk", "--context", "ivr-outbound"],
+            in: project, environment: ["IVR_AMI_SECRET": "s3cret"])
+        #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("4 targets: answered 2, machine 1, exhausted 1"), "\(stdout)")
         #expect(manager.connectionCount >= 2, "the dialer connected again after the drop")
         let seen = manager.seen
@@ -70,20 +58,11 @@ import Testing
     @Test func aRefusedLoginPlacesNothingAndSpendsNoAttempt() throws {
         let manager = try FakeManager(secret: "right", script: [:], dropFirstConnection: false)
         let db = try InputsGatewayTests.project().appendingPathComponent("c.db").path
-        let process = Process()
-        process.executableURL = GatewayProcess.built("ivr")
-        process.arguments = ["campaign", "run", "Flows/reminder.campaign.yaml", "--db", db, "--dialer", "ami", "--ami", "127.0.0.1:\(manager.port)",
-                             "--ami-user", "ivr"]
-        process.currentDirectoryURL = GatewayProcess.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["IVR_AMI_SECRET": "wrong"]) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                == "ivr-gateway: the manager refused the login: Authentication failed\n")
+        let (status, _, stderr) = try GatewayProcess.runIVR(
+            ["campaign", "run", "Flows/reminder.campaign.yaml", "--db", db, "--dialer", "ami", "--ami", "127.0.0.1:\(manager.port)", "--ami-user", "ivr"],
+            in: GatewayProcess.root, environment: ["IVR_AMI_SECRET": "wrong"])
+        #expect(status == 1)
+        #expect(stderr == "ivr-gateway: the manager refused the login: Authentication failed\n")
         #expect(manager.seen.isEmpty)
         let attempts = try DatabaseQueue(path: db).read { db in try Int.fetchOne(db, sql: "SELECT SUM(attempts) FROM campaign_targets") }
         #expect(attempts == 0)

@@ -33,20 +33,8 @@ enum FakeHTTP {
         var requests: [String] { seen.all }
 
         init(respond: @escaping @Sendable (String) -> (status: Int, body: String, delay: Double)) throws {
-            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0, listen(server, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(server, $0, &length) }
-            }
-            port = Int(UInt16(bigEndian: address.sin_port))
+            let (server, port) = try listenLoopback()
+            self.port = port
             listener = server
             let heads = seen
             Thread {
@@ -148,4 +136,24 @@ func connectLoopback(port: Int, timeoutSeconds: Int) throws -> Int32 {
     var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
     setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     return connection
+}
+
+/// A socket listening on 127.0.0.1 at a port the system chose, and that
+/// port (the fakes' one way of listening).
+func listenLoopback(backlog: Int32 = 64) throws -> (socket: Int32, port: Int) {
+    let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(server, backlog) == 0 else {
+        close(server)
+        throw POSIXError(.EADDRINUSE)
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(server, $0, &length) } }
+    return (server, Int(UInt16(bigEndian: address.sin_port)))
 }

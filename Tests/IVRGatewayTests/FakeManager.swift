@@ -30,17 +30,8 @@ final class FakeManager: @unchecked Sendable {
     }
 
     init(secret: String, script: [String: [String]], dropFirstConnection: Bool) throws {
-        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(server, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(server, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (server, port) = try listenLoopback(backlog: 16)
+        self.port = port
         listener = server
         Thread { [self] in
             while true {
@@ -63,7 +54,7 @@ final class FakeManager: @unchecked Sendable {
         @Sendable func send(_ text: String) {
             writeLock.lock()
             defer { writeLock.unlock() }
-            _ = text.utf8CString.withUnsafeBufferPointer { Foundation.send(connection, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+            FakeHTTP.write(connection, text)
         }
         send("Asterisk Call Manager/9.0.0\r\n")
         var pending = ""

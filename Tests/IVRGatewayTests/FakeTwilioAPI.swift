@@ -35,17 +35,8 @@ final class FakeTwilioAPI: @unchecked Sendable {
     /// `script`: each number's outcome per attempt (`answered`, `machine`, `busy`, `no-answer`, `failed`);
     /// `publicURL` → `localPort`: where the gateway named in `Url` really listens.
     init(accountSid: String, authToken: String, script: [String: [String]], rejected: Set<String>, publicURL: String, localPort: Int) throws {
-        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(server, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(server, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (server, port) = try listenLoopback(backlog: 64)
+        self.port = port
         listener = server
         let credentials = "Basic " + Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
         let signer = TwilioSignature(authToken: authToken)

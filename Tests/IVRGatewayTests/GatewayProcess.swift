@@ -22,6 +22,27 @@ final class GatewayProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/" + name)
     }
 
+    /// Runs the built `ivr` with `arguments` in `directory` to its end (at
+    /// most `seconds`, then SIGTERM): its exit status and output.
+    static func runIVR(_ arguments: [String], in directory: URL, environment: [String: String], seconds: Double = 30) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = built("ivr")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     /// Starts `ivr-gateway agi Flows --listen 127.0.0.1:0 <arguments>` in
     /// `directory` and waits until it listens.
     init(_ arguments: [String] = [], in directory: URL = root, twiml: Bool = false, environment: [String: String] = [:]) throws {

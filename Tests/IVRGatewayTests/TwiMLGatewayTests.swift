@@ -20,18 +20,13 @@ import Testing
         try GatewayProcess(["--public-url", publicURL] + arguments, in: directory, twiml: true, environment: environment)
     }
 
-    static func form(_ parameters: [(String, String)]) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-    }
-
     /// POSTs `parameters` to `path` signed for the public URL (or with `signature`).
     static func post(_ gateway: GatewayProcess, _ path: String, _ parameters: [(String, String)], signature: String? = nil)
         throws -> (status: Int, body: String) {
         let url = path.hasPrefix("https://") ? path : publicURL + path
         let local = String(url.dropFirst(publicURL.count))
         let header = signature ?? signer.signature(url: url, parameters: parameters)
-        return try FakeHTTP.post(port: gateway.port, local, form: form(parameters), headers: ["X-Twilio-Signature": header])
+        return try FakeHTTP.post(port: gateway.port, local, form: FormBody.encode(parameters), headers: ["X-Twilio-Signature": header])
     }
 
     static func action(_ body: String) -> String? {
@@ -302,7 +297,7 @@ final class TwiMLReader: NSObject, XMLParserDelegate {
     }
 
     static func query(_ pairs: [(String, String)]) -> String {
-        pairs.isEmpty ? "" : "?" + TwiMLGatewayTests.form(pairs)
+        pairs.isEmpty ? "" : "?" + FormBody.encode(pairs)
     }
 
     /// Plays one case as Twilio and the caller would: each `<Gather>`
